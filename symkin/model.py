@@ -1,0 +1,140 @@
+"""Model input: a k.p Hamiltonian H(k_x, k_y) as a SymPy matrix plus a disorder model.
+
+The first stage of symkin's data flow (model -> bands -> geometry -> disorder -> kinetics ->
+observables -> integration -> export).  Validation happens here, once: H must be square and
+Hermitian, depend only on the declared (real) momenta and on real parameters.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from . import conventions as cv
+from .errors import AssumptionError, MomentumError, NonHermitianError, ShapeError
+
+
+@dataclass(frozen=True)
+class WhiteNoise:
+    r"""Gaussian white-noise scalar disorder, paper Eqs. 8-10.
+
+    .. math:: \langle U(\mathbf r)U(\mathbf r')\rangle = u_0^2\,\delta(\mathbf r-\mathbf r'),\qquad
+              \langle U^{ab}_{kk'}U^{cd}_{k'k}\rangle = u_0^2\,
+              \langle u^a_k|u^b_{k'}\rangle\langle u^c_{k'}|u^d_k\rangle .
+
+    ``u0`` has units of energy x length (2D); it must be a positive symbol.
+    """
+
+    u0: sp.Symbol = cv.u_0
+
+    def __post_init__(self):
+        if not isinstance(self.u0, sp.Symbol) or not self.u0.is_positive:
+            raise AssumptionError(f"WhiteNoise strength {self.u0!r} must be a Symbol declared positive=True")
+
+    @property
+    def strength(self):
+        """The correlator weight u_0^2 multiplying the overlap products (Eq. 10)."""
+        return self.u0**2
+
+    def describe(self):
+        return f"Gaussian white noise <U(r)U(r')> = {self.u0}^2 delta(r - r')"
+
+
+def dagger(m):
+    """Hermitian conjugate of a SymPy matrix."""
+    return m.conjugate().T
+
+
+@dataclass(frozen=True)
+class Model:
+    r"""A two-dimensional k.p model :math:`H(k_x, k_y)` with a disorder model.
+
+    Parameters
+    ----------
+    H : sympy.Matrix
+        N x N Hermitian matrix, polynomial (or rational) in the momenta.
+    momenta : tuple of two Symbols
+        ``(k_x, k_y)``, declared ``real=True``.
+    disorder : WhiteNoise
+        Disorder model (only Gaussian white noise for now).
+    name : str
+        A label used by printouts.
+    fermi_level : Symbol
+        The positive symbol for the Fermi-energy magnitude (default ``epsilon_F``).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symkin import Model, WhiteNoise
+    >>> kx, ky = sp.symbols("k_x k_y", real=True)
+    >>> M = sp.Symbol("M", positive=True)
+    >>> m = Model(sp.Matrix([[M, kx - sp.I*ky], [kx + sp.I*ky, -M]]), (kx, ky))
+    >>> m.n_bands, sorted(s.name for s in m.parameters)
+    (2, ['M'])
+    """
+
+    H: sp.ImmutableMatrix
+    momenta: tuple
+    disorder: WhiteNoise = field(default_factory=WhiteNoise)
+    name: str = "model"
+    fermi_level: sp.Symbol = cv.epsilon_F
+
+    def __post_init__(self):
+        H = sp.ImmutableMatrix(self.H)
+        object.__setattr__(self, "H", H)
+        if not H.is_square:
+            raise ShapeError(f"H must be a square matrix, got shape {H.shape}")
+        if len(self.momenta) != 2 or not all(isinstance(k, sp.Symbol) for k in self.momenta):
+            raise MomentumError(f"momenta must be two Symbols (k_x, k_y), got {self.momenta!r}")
+        object.__setattr__(self, "momenta", tuple(self.momenta))
+        for k in self.momenta:
+            if not k.is_real:
+                raise AssumptionError(f"momentum {k} must be declared real=True")
+        if not (self.fermi_level.is_positive):
+            raise AssumptionError(f"Fermi-level symbol {self.fermi_level} must be declared positive=True")
+        for s in self.parameters:
+            if not s.is_real:
+                raise AssumptionError(
+                    f"parameter {s} of H must be declared real (or positive): Symbol('{s.name}', real=True)")
+        if H.free_symbols & {self.disorder.u0, self.fermi_level}:
+            raise MomentumError("H must not contain the disorder strength or the Fermi level")
+        if any(sp.expand(x) != 0 for x in (H - dagger(H))):
+            raise NonHermitianError(f"H is not Hermitian: H - H^dagger = {sp.simplify(H - dagger(H))}")
+
+    # ------------------------------------------------------------------ basic data
+    @property
+    def n_bands(self) -> int:
+        return self.H.shape[0]
+
+    @property
+    def parameters(self) -> frozenset:
+        """Symbols of H other than the momenta."""
+        return frozenset(self.H.free_symbols - set(self.momenta))
+
+    def velocity_operator(self):
+        r"""The velocity operator :math:`\hat{\mathbf v} = \hbar^{-1}\partial H/\partial\mathbf k` as a
+        tuple ``(v_x, v_y)`` of matrices (the band-basis form is paper Eq. 39)."""
+        return tuple(sp.ImmutableMatrix(self.H.diff(k) / cv.hbar) for k in self.momenta)
+
+    def with_basis(self, U, name=None):
+        """The same physics in another basis: H -> U^dagger H U for a constant unitary U."""
+        U = sp.Matrix(U)
+        if any(sp.simplify(x) != 0 for x in (dagger(U) * U - sp.eye(self.n_bands))):
+            raise ShapeError("basis change must be a constant unitary matrix")
+        return Model(sp.ImmutableMatrix(sp.expand(dagger(U) * self.H * U)), self.momenta, self.disorder,
+                     name or self.name + " (rotated basis)", self.fermi_level)
+
+    def validate_operator(self, O):
+        """Check an observable O (N x N, Hermitian, depending only on the model's symbols)."""
+        O = sp.ImmutableMatrix(O)
+        if O.shape != self.H.shape:
+            raise ShapeError(f"operator has shape {O.shape}, the Hamiltonian {self.H.shape}")
+        extra = O.free_symbols - self.H.free_symbols - set(self.momenta) - {cv.hbar, cv.e}
+        if extra:
+            raise MomentumError(f"operator depends on symbols the model lacks: {sorted(map(str, extra))}")
+        if any(sp.expand(x) != 0 for x in (O - dagger(O))):
+            raise NonHermitianError("operator is not Hermitian")
+        return O
+
+    def __str__(self):
+        return f"{self.name}: H = {sp.sstr(self.H)}; {self.disorder.describe()}"

@@ -1,0 +1,151 @@
+"""Small immutable result records: contributions by name, their total, the approximation they
+hold in, LaTeX and NumPy export.
+
+A :class:`Result` behaves like a record with one attribute per contribution (``s.intrinsic``,
+``s.skew``, ...) plus ``s.total``; it also supports ``s["skew"]``.  Contributions are SymPy
+expressions (scalars) or column matrices (vector observables such as the spin density).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+import sympy as sp
+
+from . import conventions as cv
+
+
+@dataclass(frozen=True)
+class Result:
+    """Closed-form linear response split into named contributions.
+
+    Attributes
+    ----------
+    quantity : str
+        What is computed, e.g. ``"sigma_yx"`` or ``"spin density <s>"``.
+    contributions : Mapping[str, sympy.Expr | sympy.Matrix]
+        Ordered contributions (without the total).
+    symbol : str
+        LaTeX symbol of the quantity, e.g. ``r"\\sigma_{yx}"``.
+    labels : Mapping[str, str]
+        LaTeX superscripts of the contributions, e.g. ``{"side_jump": "sj"}``.
+    approximation : str
+        The approximation the result holds in (shown by every printout).
+    model : str
+        Name of the model.
+    regime : str
+        Fermi-level regime.
+    """
+
+    quantity: str
+    contributions: MappingProxyType
+    symbol: str
+    labels: MappingProxyType
+    approximation: str = cv.APPROXIMATION
+    model: str = ""
+    regime: str = ""
+    extra: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self):
+        object.__setattr__(self, "contributions", MappingProxyType(dict(self.contributions)))
+        object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
+        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+
+    # --------------------------------------------------------------- access
+    @property
+    def total(self):
+        vals = list(self.contributions.values())
+        tot = vals[0]
+        for x in vals[1:]:
+            tot = tot + x
+        return _tidy(tot)
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self.contributions[name]
+        except KeyError:
+            raise AttributeError(f"{self.quantity} has no contribution {name!r}; "
+                                 f"it has {list(self.contributions)} and total") from None
+
+    def __getitem__(self, name):
+        return self.total if name == "total" else self.contributions[name]
+
+    def items(self):
+        """(name, expression) pairs of the contributions followed by the total."""
+        return list(self.contributions.items()) + [("total", self.total)]
+
+    @property
+    def free_symbols(self):
+        syms = set()
+        for _, x in self.items():
+            syms |= sp.sympify(x).free_symbols
+        return syms
+
+    # --------------------------------------------------------------- export
+    def latex(self) -> str:
+        """LaTeX of each contribution and the total, one ``align``-ready line each."""
+        lines = []
+        for name, x in self.items():
+            sup = "" if name == "total" else "^{\\mathrm{%s}}" % self.labels.get(name, name.replace("_", r"\,"))
+            lines.append(f"{_sup(self.symbol, sup)} &= {sp.latex(x)}")
+        return " \\\\\n".join(lines)
+
+    def _repr_latex_(self):
+        body = self.latex().replace("&=", "=")
+        return "$\\displaystyle \\begin{gathered}" + body + r"\end{gathered}$"
+
+    def __str__(self):
+        w = max(len(n) for n, _ in self.items())
+        rows = [f"{self.quantity} for {self.model} ({self.regime})" if self.model else self.quantity]
+        rows += [f"  {n:<{w}} = {sp.sstr(x)}" for n, x in self.items()]
+        rows.append(f"  [{self.approximation}]")
+        return "\n".join(rows)
+
+    def lambdify(self, backend="numpy"):
+        """A vectorised NumPy function of the free symbols, called by name.
+
+        Returns a function ``f(**values)`` returning a dict ``{name: ndarray}`` of each contribution
+        and the total (vector contributions give arrays with a leading component axis).  Extra
+        keyword arguments (symbols a result does not depend on) are ignored.
+
+        >>> from symkin import anomalous_hall
+        >>> from symkin.models import ti_surface
+        >>> f = anomalous_hall(ti_surface()).lambdify()
+        >>> round(float(f(e=1, hbar=1, v_F=1, M=0.5, epsilon_F=1.0, u_0=0.1)["intrinsic"]), 6)
+        0.039789
+        """
+        syms = sorted(self.free_symbols, key=lambda s: s.name)
+        names = [s.name for s in syms]
+        modules = {"numpy": "numpy", "scipy": ["scipy", "numpy"], "mpmath": "mpmath"}[backend]
+        funcs = {n: sp.lambdify(syms, x, modules=modules) for n, x in self.items()}
+
+        def f(**values):
+            missing = [n for n in names if n not in values]
+            if missing:
+                raise TypeError(f"missing values for {missing}")
+            args = [values[n] for n in names]
+            out = {}
+            for n, g in funcs.items():
+                y = g(*args)
+                if backend == "numpy":
+                    y = np.asarray(y)
+                    if y.ndim >= 2 and y.shape[1] == 1:  # column matrix
+                        y = y[:, 0]
+                out[n] = y
+            return out
+
+        f.parameters = tuple(names)
+        return f
+
+
+def _sup(symbol, sup):
+    return symbol + sup if sup else symbol
+
+
+def _tidy(x):
+    if isinstance(x, sp.MatrixBase):
+        return x.applyfunc(lambda y: sp.factor(sp.cancel(y)))
+    return sp.factor(sp.cancel(x))
