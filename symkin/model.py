@@ -61,6 +61,10 @@ class Model:
         A label used by printouts.
     fermi_level : Symbol
         The positive symbol for the Fermi-energy magnitude (default ``epsilon_F``).
+    sample : tuple of (name, value) pairs
+        A representative numeric parameter point.  Used only to order Fermi radii and decide which
+        side of a band edge is occupied (the symbolic results hold throughout the regime); the
+        default is a fixed point with every positive parameter near 1 and real ones at 0.1.
 
     Examples
     --------
@@ -78,6 +82,7 @@ class Model:
     disorder: WhiteNoise = field(default_factory=WhiteNoise)
     name: str = "model"
     fermi_level: sp.Symbol = cv.epsilon_F
+    sample: tuple = ()
 
     def __post_init__(self):
         H = sp.ImmutableMatrix(self.H)
@@ -122,7 +127,21 @@ class Model:
         if any(sp.simplify(x) != 0 for x in (dagger(U) * U - sp.eye(self.n_bands))):
             raise ShapeError("basis change must be a constant unitary matrix")
         return Model(sp.ImmutableMatrix(sp.expand(dagger(U) * self.H * U)), self.momenta, self.disorder,
-                     name or self.name + " (rotated basis)", self.fermi_level)
+                     name or self.name + " (rotated basis)", self.fermi_level, self.sample)
+
+    def sample_point(self):
+        """Numeric values (by Symbol) of the parameters: ``sample`` overrides, then defaults."""
+        given = dict(self.sample)
+        defaults = (0.83, 1.17, 0.91, 1.09, 0.97, 1.23, 0.79)
+        out = {}
+        for i, s in enumerate(sorted(self.parameters, key=lambda s: s.name)):
+            if s.name in given:
+                out[s] = float(given[s.name])
+            elif s.is_positive:
+                out[s] = defaults[i % len(defaults)]
+            else:
+                out[s] = 0.1
+        return out
 
     def validate_operator(self, O):
         """Check an observable O (N x N, Hermitian, depending only on the model's symbols)."""

@@ -46,7 +46,8 @@ def bhz_like(D=sp.Symbol("D", real=True), B=sp.Symbol("B", positive=True)):
     """
     k2 = k_x**2 + k_y**2
     H = D * k2 * s0 + cv.hbar * v * (k_x * sx + k_y * sy) + (Delta - B * k2) * sz
-    return Model(H, (k_x, k_y), WhiteNoise(cv.u_0), name="bhz_like")
+    return Model(H, (k_x, k_y), WhiteNoise(cv.u_0), name="bhz_like",
+                 sample=(("D", 0.1), ("B", 0.5), ("Delta", 0.4), ("v", 1.0), ("hbar", 1.0)))
 
 
 BUILTINS = {"ti-surface": ti_surface, "massive-dirac": massive_dirac, "bhz-like": bhz_like}
