@@ -44,6 +44,7 @@ towards every quasiparticle pole (width ``Gamma/|d e/d r|``) and towards ``k = 0
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -90,6 +91,13 @@ class KuboResponse:
 
 
 # ===================================================================== k mesh
+@lru_cache(maxsize=None)
+def _gl(n):
+    """Gauss-Legendre nodes and weights on [0, 1]."""
+    x, w = np.polynomial.legendre.leggauss(n)
+    return 0.5 * (x + 1), 0.5 * w
+
+
 def _radial_mesh(peaks, widths, L, n_core=16, n_gl=12, n_far=24, n_tail=48, levels=5, ratio=3.0):
     """Radial nodes/weights on [0, inf) for one ray, graded towards each pole ``peaks`` (widths in
     k units) and towards 0, with the tail ``r = r0 + L t/(1-t)``.  Weights include the factor r."""
@@ -127,13 +135,12 @@ def _radial_mesh(peaks, widths, L, n_core=16, n_gl=12, n_far=24, n_tail=48, leve
             sub = [(b * ratio ** -(j + 1), b * ratio ** -j) for j in range(levels)] + [(0.0, b * ratio ** -levels)]
         else:
             sub = [(a, b)]
-        xg, wg = np.polynomial.legendre.leggauss(n)
+        xg, wg = _gl(n)
         for a1, b1 in sub:
-            r = a1 + (b1 - a1) * 0.5 * (xg + 1)
+            r = a1 + (b1 - a1) * xg
             rs.append(r)
-            ws.append(0.5 * (b1 - a1) * wg * r)
-    xt, wt = np.polynomial.legendre.leggauss(n_tail)
-    xt, wt = 0.5 * (xt + 1), 0.5 * wt
+            ws.append((b1 - a1) * wg * r)
+    xt, wt = _gl(n_tail)
     r = start + L * xt / (1 - xt)
     rs.append(r)
     ws.append(L * wt / (1 - xt) ** 2 * r)

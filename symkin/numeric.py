@@ -719,8 +719,10 @@ def _response(cm, Ofs, E, n_points, n_cheb, n_sea):
     My = chi.T[:, :, None, None] * sh.rho_w[None, None] - rho_chi[:, None]  # (n_o, n, N, N)
     Y = np.einsum("na,onab,nbc->onc", V.conj(), My, U)  # <s|(...)|a>
     Z = _skew_Z(cm, sh, Ofs, K, n_points, n_cheb, offd, diag)  # (n_o, n, N) = <a|(...)|s>
-    skew = -2 * K * (np.einsum("n,mna,ona->om", w, S, Y)
-                     + np.einsum("n,mna,ona->om", w, S.conj(), Z)).real
+    skew_E = -2 * K * np.einsum("n,mna,ona->om", w, S, Y).real  # skew carried by the E_F shell
+    skew_other = -2 * K * np.einsum("n,mna,ona->om", w, S.conj(), Z).real  # ... by the other shells
+    skew = skew_E + skew_other
+    diag["skew_fermi_shell"], diag["skew_other_shells"] = skew_E, skew_other
 
     # ---- intrinsic (Fermi sea)
     intr = sea_integral(cm, E, _intrinsic_integrand(cm, Ofs, e_ch), n_theta=n_sea)
