@@ -787,8 +787,11 @@ def anomalous_hall(model, values, n_points=400, band="conduction", **kw):
     r = response(model, values, [vy], n_points=n_points, band=band, **kw)
     e_ch = float(values.get("e", 1.0))
     f = lambda x: float(-e_ch * x[0, 0])  # noqa: E731
+    diag = dict(r.diagnostics)
+    for key in ("skew_fermi_shell", "skew_other_shells"):
+        diag[key] = f(diag[key])
     return HallResponse(f(r.fermi_surface), f(r.intrinsic), f(r.extrinsic), f(r.side_jump),
-                        f(r.skew), r.energy, r.diagnostics)
+                        f(r.skew), r.energy, diag)
 
 
 def pauli():
