@@ -89,6 +89,17 @@ class KuboResponse:
     def total(self):
         return self.leading + self.sigma_I + self.sigma_II
 
+    def leading_order(self, rtol=1e-6):
+        r"""Each component at its own leading order in weak disorder: ``c_0/u_0^2`` where the
+        ``1/u_0^2`` coefficient is non-zero (``|c_0| > rtol max|c_0|``), else the
+        ``u_0``-independent part.  This is the accuracy of the kinetic theory (e.g. Eq. 104: the
+        Edelstein ``z x E`` term at order ``tau``, the ``E``-parallel term at order ``tau^0``); the
+        ``u_0``-independent correction to the Edelstein components (relative order
+        ``hbar/(epsilon_F tau)``) is dropped."""
+        lead = self.leading
+        big = np.abs(lead) > rtol * np.abs(lead).max() if np.abs(lead).max() > 0 else np.zeros(lead.shape, bool)
+        return np.where(big, lead, self.subleading)
+
 
 # ===================================================================== k mesh
 @lru_cache(maxsize=None)
@@ -277,9 +288,13 @@ def anomalous_hall(model, values, band="conduction", **kw):
 
 
 def spin_density(model, values, band="conduction", **kw):
-    r"""Weak-disorder Kubo-Streda spin density ``<sigma_i>`` per unit ``E_j``: (3, 2) array
-    (Edelstein ``~1/u_0^2`` part evaluated at the given ``u_0`` plus the ``u_0``-independent part;
-    Eq. 104 for the TI)."""
+    r"""Weak-disorder Kubo-Streda spin density ``<sigma_i>`` per unit ``E_j``: (3, 2) array, rows
+    ``sigma_x, sigma_y, sigma_z``, columns ``E_x, E_y``.
+
+    Each component at its leading order (:meth:`KuboResponse.leading_order`): the Edelstein
+    components ``~1/u_0^2`` (evaluated at the given ``u_0``), the others ``u_0``-independent.  For
+    the TI surface this is Eq. 104.  The full expansion is in :func:`response`.
+    """
     if model.n_bands != 2:
         raise ShapeError("spin_density with Pauli matrices needs a two-band model")
-    return response(model, values, list(nm.pauli()), band=band, **kw).total
+    return response(model, values, list(nm.pauli()), band=band, **kw).leading_order()
