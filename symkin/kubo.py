@@ -39,7 +39,9 @@ non-crossing result (Sinitsyn et al. 2007; Ado et al. EPL 111, 37004 (2015) for 
 diagrams that are *not* included here).
 
 k-integrals: polar rays (uniform angles), radial Gauss-Legendre on a mesh graded geometrically
-towards every quasiparticle pole (width ``Gamma/|d e/d r|``) and towards ``k = 0``; mapped tail.
+towards every quasiparticle pole (width ``Gamma/|d e/d r|``) and towards ``k = 0``, cut off at
+``k_cut`` times the largest Fermi radius (the off-shell remainder is ``O(u_0^2)`` and does not
+change the weak-disorder limit).
 """
 from __future__ import annotations
 
@@ -109,7 +111,8 @@ def _gl(n):
     return 0.5 * (x + 1), 0.5 * w
 
 
-def _radial_mesh(peaks, widths, L, n_core=16, n_gl=12, n_far=24, n_tail=48, levels=5, ratio=3.0):
+def _radial_mesh(peaks, widths, L, n_core=16, n_gl=12, n_far=24, n_tail=48, levels=5, ratio=3.0,
+                 k_max=None):
     """Radial nodes/weights on [0, inf) for one ray, graded towards each pole ``peaks`` (widths in
     k units) and towards 0, with the tail ``r = r0 + L t/(1-t)``.  Weights include the factor r."""
     order = np.argsort(peaks)
@@ -151,14 +154,24 @@ def _radial_mesh(peaks, widths, L, n_core=16, n_gl=12, n_far=24, n_tail=48, leve
             r = a1 + (b1 - a1) * xg
             rs.append(r)
             ws.append((b1 - a1) * wg * r)
-    xt, wt = _gl(n_tail)
-    r = start + L * xt / (1 - xt)
-    rs.append(r)
-    ws.append(L * wt / (1 - xt) ** 2 * r)
+    if k_max is None:  # mapped tail to infinity
+        xt, wt = _gl(n_tail)
+        r = start + L * xt / (1 - xt)
+        rs.append(r)
+        ws.append(L * wt / (1 - xt) ** 2 * r)
+    elif k_max > start:  # hard cut-off, graded geometrically outwards
+        a = start
+        xg, wg = _gl(n_far)
+        while a < k_max:
+            b = min(2 * a, k_max)
+            r = a + (b - a) * xg
+            rs.append(r)
+            ws.append((b - a) * wg * r)
+            a = b
     return np.concatenate(rs), np.concatenate(ws)
 
 
-def _k_mesh(cm, sh_roots, Gamma, E, n_theta):
+def _k_mesh(cm, sh_roots, Gamma, E, n_theta, k_cut=None):
     """Polar mesh: (kx, ky, w) with ``sum_k -> sum w``."""
     theta = 2 * np.pi * np.arange(n_theta) / n_theta
     ti, rr, bd = nm._roots(cm, theta, E)
@@ -172,9 +185,10 @@ def _k_mesh(cm, sh_roots, Gamma, E, n_theta):
     dHr = c[:, None, None] * cm.dH[0](rr * c, rr * s) + s[:, None, None] * cm.dH[1](rr * c, rr * s)
     slope = np.abs(np.einsum("na,nab,nb->n", V.conj(), dHr, V).real)
     gam = np.einsum("na,ab,nb->n", V.conj(), Gamma, V).real / slope
+    k_max = None if k_cut is None else k_cut * rr.max()
     for i, th in enumerate(theta):
         sel = ti == i
-        r, w = _radial_mesh(rr[sel], gam[sel], L)
+        r, w = _radial_mesh(rr[sel], gam[sel], L, k_max=k_max)
         kxs.append(r * np.cos(th))
         kys.append(r * np.sin(th))
         ws.append(w)
@@ -183,7 +197,7 @@ def _k_mesh(cm, sh_roots, Gamma, E, n_theta):
 
 
 # ===================================================================== Streda I at one disorder strength
-def kubo_streda_I(cm, Afs, E, x, rho_w, n_theta=64, ladder=True):
+def kubo_streda_I(cm, Afs, E, x, rho_w, n_theta=64, ladder=True, k_cut=None):
     r"""``K^I(A_o, B_j)`` at disorder ``x = u_0^2`` (Born self-energy, ladder vertex).
 
     Returns
@@ -192,7 +206,7 @@ def kubo_streda_I(cm, Afs, E, x, rho_w, n_theta=64, ladder=True):
     """
     N = cm.N
     Gamma = np.pi * x * rho_w
-    kx, ky, w = _k_mesh(cm, None, Gamma, E, n_theta)
+    kx, ky, w = _k_mesh(cm, None, Gamma, E, n_theta, k_cut)
     Hk = cm.H(kx, ky)
     GR = np.linalg.inv(E * np.eye(N) - Hk + 1j * Gamma)
     GA = GR.conj().transpose(0, 2, 1)
@@ -239,7 +253,7 @@ def _fit(xs, ys):
 
 
 def response(model, values, O, band="conduction", *, etas=DEFAULT_ETAS, n_theta=64, ladder=True,
-             gauge_seed=None, energy=None):
+             k_cut=4.0, gauge_seed=None, energy=None):
     r"""Weak-disorder Kubo-Streda response of the operators ``O`` to a uniform electric field.
 
     Parameters
@@ -255,6 +269,12 @@ def response(model, values, O, band="conduction", *, etas=DEFAULT_ETAS, n_theta=
         Number of rays of the k mesh.
     ladder : bool
         Include the ladder vertex correction (default).
+    k_cut : float or None
+        Radial cut-off of the ``K^I`` k integrals in units of the largest Fermi radius (``None``:
+        integrate to infinity).  Away from the Fermi surface the integrand of ``K^I`` is
+        ``O(u_0^2)`` and analytic in ``u_0^2``, so the cut-off drops out of the weak-disorder limit;
+        it protects against UV-sensitive off-shell pieces of single terms (e.g. the ladder vertex
+        of the k^3-warped TI diverges logarithmically along the nodal directions of the warping).
 
     Returns
     -------
@@ -270,7 +290,7 @@ def response(model, values, O, band="conduction", *, etas=DEFAULT_ETAS, n_theta=
     rho_w = sh.rho_w
     dos = np.trace(rho_w).real
     xs = [eta * abs(E) / (np.pi * dos) for eta in etas]
-    ys = [kubo_streda_I(cm, Afs, E, x, rho_w, n_theta, ladder) for x in xs]
+    ys = [kubo_streda_I(cm, Afs, E, x, rho_w, n_theta, ladder, k_cut) for x in xs]
     c0, c1, coef = _fit(xs, ys)
     lead = c0 / cm.u0 ** 2
     II = _streda_II(cm, Afs, E, n_theta=max(n_theta, 64))
