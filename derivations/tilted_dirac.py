@@ -87,7 +87,8 @@ def main(outdir="build"):
     d_paper = max(abs(kv - rows[i, -1]) / abs(kv) for i, kv in zip(i_k, kubo_vals))
     d_nca = max(abs(kv - nca[i]) / abs(kv) for i, kv in zip(i_k, kubo_vals))
     print(f"Kubo-Streda vs numeric (paper's off-shell skew shells): max relative deviation {d_paper:.2e}")
-    print(f"Kubo-Streda vs numeric with the skew from the E_F shell doubled:  max relative deviation {d_nca:.2e}")
+    print("Kubo-Streda vs numeric with the skew from the E_F shell doubled: "
+          f"max relative deviation {d_nca:.2e}")
     print(f"time: numeric {t_num:.2f} s/point (256 rays), kubo {t_kubo:.2f} s/point")
 
     import matplotlib

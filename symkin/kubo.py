@@ -99,7 +99,9 @@ class KuboResponse:
         ``u_0``-independent correction to the Edelstein components (relative order
         ``hbar/(epsilon_F tau)``) is dropped."""
         lead = self.leading
-        big = np.abs(lead) > rtol * np.abs(lead).max() if np.abs(lead).max() > 0 else np.zeros(lead.shape, bool)
+        big = np.abs(lead) > rtol * np.abs(lead).max()
+        if np.abs(lead).max() == 0:
+            big = np.zeros(lead.shape, bool)
         return np.where(big, lead, self.subleading)
 
 
@@ -146,7 +148,8 @@ def _radial_mesh(peaks, widths, L, n_core=16, n_gl=12, n_far=24, n_tail=48, leve
         if b < a:
             a, b = b, a
         if graded:
-            sub = [(b * ratio ** -(j + 1), b * ratio ** -j) for j in range(levels)] + [(0.0, b * ratio ** -levels)]
+            sub = [(b * ratio ** -(j + 1), b * ratio ** -j) for j in range(levels)]
+            sub.append((0.0, b * ratio ** -levels))
         else:
             sub = [(a, b)]
         xg, wg = _gl(n)
@@ -236,7 +239,8 @@ def _streda_II(cm, Afs, E, n_theta=64, n_shell=64):
     U = sh.U
     Uh = U.conj().transpose(0, 2, 1)
     Ab = np.stack([Uh @ f(sh.kx, sh.ky) @ U for f in Afs])[:, idx, sh.band, :]  # A^{sb}
-    Bb = np.stack([Uh @ (-(cm.e / cm.hbar) * d) @ U for d in sh.dH])[:, idx, :, sh.band]  # B^{bs}, shape (n, 2, N) (advanced indices first)
+    # B^{bs}: shape (n, 2, N) (the advanced indices go first)
+    Bb = np.stack([Uh @ (-(cm.e / cm.hbar) * d) @ U for d in sh.dH])[:, idx, :, sh.band]
     de = sh.e[idx, sh.band][:, None] - sh.e
     de[idx, sh.band] = np.inf
     fs = cm.hbar * np.einsum("n,ona,nja,na->oj", sh.w, Ab, Bb, 1 / de).imag

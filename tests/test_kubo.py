@@ -75,8 +75,8 @@ def test_ti_spin_density_eq104():
     # (relative order hbar/(eF tau)); Eq. 104 does not contain it
     full = kubo.response(ti_surface(), p, list(numeric.pauli()), n_theta=16)
     corr = full.subleading[1, 0]
-    hbar_over_eF_tau = math.pi * p["u_0"] ** 2 * p["epsilon_F"] / (2 * math.pi * p["hbar"] ** 2 * p["v_F"] ** 2) \
-        / p["epsilon_F"]
+    rho = p["epsilon_F"] / (2 * math.pi * p["hbar"] ** 2 * p["v_F"] ** 2)
+    hbar_over_eF_tau = math.pi * p["u_0"] ** 2 * rho / p["epsilon_F"]
     assert 0 < abs(corr / want[1, 0]) < hbar_over_eF_tau
 
 
