@@ -50,6 +50,22 @@ on rays ``theta`` (roots ``r`` of ``e^c(r, theta) = E`` found numerically; sever
 allowed).  With a uniform angle grid this trapezoid rule converges exponentially for smooth contours.
 
 Conventions: :mod:`symkin.conventions` (``e > 0``, ``j = -e Tr(v f)``, ``sigma_yx = j_y/E_x``).
+
+Accuracy and scope
+------------------
+* Isotropic models: the angular integrands are low-degree trigonometric polynomials, so a handful of
+  rays already gives machine precision (TI: all five contributions of Eqs. 74-86 to ~1e-14).
+* Anisotropic, star-shaped contours: exponential convergence of the Fermi-surface terms in
+  ``n_points``.  The Fermi-sea term converges only algebraically when the model has sharp angular
+  structure at large k (e.g. strong k^3 warping); contours that are not star-shaped about k = 0
+  are handled (several roots per ray) with algebraic convergence.
+* Bands must be non-degenerate on every shell used (:class:`~symkin.errors.DegeneracyError`).
+* Particle-hole asymmetric models (``D k^2 sigma_0``, a tilt): the skew shells away from ``E_F`` sit
+  at ``e^a(k_F) != -E_F``, as the delta-only Born-Markov collision integral prescribes.  The
+  non-crossing Kubo-Streda result (:mod:`symkin.kubo`) then differs from ``skew``; it equals the
+  semiclassical total with ``diagnostics["skew_other_shells"]`` replaced by
+  ``diagnostics["skew_fermi_shell"]`` (found numerically for BHZ-like and tilted Dirac models to
+  1e-6; for particle-hole symmetric models the two parts are equal and everything agrees).
 """
 from __future__ import annotations
 
@@ -573,7 +589,10 @@ class Response:
     energy : float
         The Fermi energy used.
     diagnostics : dict
-        Shell sizes, removed source means (should be ~0), aux-shell energies.
+        ``n_shell_points``; ``rhs_mean_n1``/``rhs_mean_sj`` (relative shell averages of the sources
+        removed before the Boltzmann solves, ~1e-16 when particle number is conserved);
+        ``skew_shells`` (energy, or energy range, of the off-shell skew shells per band);
+        ``skew_fermi_shell``/``skew_other_shells`` (the skew split by the shell that carries it).
     """
 
     fermi_surface: np.ndarray
@@ -598,6 +617,7 @@ class HallResponse:
 
     ``extrinsic_velocity`` is Eq. 75, ``side_jump`` Eq. 79, ``skew`` Eq. 83, ``intrinsic`` Eq. 72;
     ``fermi_surface`` is the Drude part of ``sigma_yx`` (zero for isotropic models).
+    ``diagnostics`` as in :class:`Response`, with the skew split converted to ``sigma_yx``.
     """
 
     fermi_surface: float
