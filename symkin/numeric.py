@@ -251,7 +251,7 @@ def _std_symbols():
 
 
 def compile_model(model, values, gauge_seed=None):
-    """Return a :class:`CompiledModel` (cached per call site; cheap to build)."""
+    """Return a :class:`CompiledModel` (``H`` and ``dH/dk`` compiled to NumPy)."""
     return CompiledModel(model, values, gauge_seed)
 
 

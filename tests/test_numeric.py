@@ -325,3 +325,19 @@ def test_errors():
         numeric.response(m, ti_values(0.5), sp.eye(3), n_points=8)
     with pytest.raises(RegimeError):
         numeric.anomalous_hall(m, ti_values(0.5), band="middle")
+
+
+def test_matrix_compilation_polynomial_and_lambdify_paths():
+    kx, ky = k_x, k_y
+    poly = sp.Matrix([[kx**2 - 3 * ky, 2 * kx * ky - sp.I * ky**3], [2 * kx * ky + sp.I * ky**3, 0.5]])
+    nonpoly = sp.Matrix([[sp.sqrt(1 + kx**2), sp.exp(-ky**2)], [sp.exp(-ky**2), sp.cos(kx * ky)]])
+    x, y = np.array([0.3, -1.2]), np.array([0.7, 0.4])
+    f, g = numeric._MatFun(poly, kx, ky), numeric._MatFun(nonpoly, kx, ky)
+    assert f.terms is not None and g.terms is None
+    for F, M in ((f, poly), (g, nonpoly)):
+        for k in (None, kx, ky):
+            Fk = F if k is None else F.diff(k)
+            Mk = M if k is None else M.diff(k)
+            want = np.array([[[complex(v.subs({kx: a, ky: b})) for v in row] for row in Mk.tolist()]
+                             for a, b in zip(x, y)])
+            assert np.allclose(Fk(x, y), want, rtol=1e-13, atol=1e-13)
