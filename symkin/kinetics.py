@@ -1,0 +1,348 @@
+r"""The kinetic chain: one Born collision operator and everything composed from it.
+
+Notation: :math:`O^{ab}_{kk'} = \langle u^a_k|u^b_{k'}\rangle`, :math:`K = \pi u_0^2/\hbar`,
+:math:`\sum_{\mathbf k} = \int d^2k/(2\pi)^2`.  Distributions are band matrices supported on rings,
+:math:`f(\mathbf k) = \sum_\rho \delta(k - k_\rho) F_\rho(\theta)`, with :math:`F_\rho` Laurent in
+:math:`z = e^{i\theta}`.
+
+Born collision integral (paper Eqs. 18-20, delta parts only; Gaussian white noise, Eq. 10)
+-------------------------------------------------------------------------------------------
+.. math::
+    J(f)^{ab}_k = K\sum_{k'cd}\Big[O^{ac}_{kk'}O^{cd}_{k'k}f^{db}_k\,\delta(\epsilon^c_{k'}-\epsilon^b_k)
+      - O^{ac}_{kk'}f^{cd}_{k'}O^{db}_{k'k}\,\delta(\epsilon^c_{k'}-\epsilon^b_k)
+      - O^{ad}_{kk'}f^{dc}_{k'}O^{cb}_{k'k}\,\delta(\epsilon^a_k-\epsilon^c_{k'})
+      + f^{ad}_kO^{dc}_{kk'}O^{cb}_{k'k}\,\delta(\epsilon^a_k-\epsilon^c_{k'})\Big].
+
+Its diagonal on diagonal f is Eq. 28 (:math:`J_0`); composed from it:
+
+* :math:`n^{(-1)}`: :math:`J_0[n] = e\mathbf E\cdot\mathbf v\,\partial n_{FD}/\partial\epsilon` (Eq. 27), solved in
+  angular harmonics (J0 is diagonal in them) -> transport time (Eq. 76);
+* :math:`D' = -[J(n^{(-1)})]^{\rm off}` (Eq. 33), :math:`S_{\rm ext}^{ab} = \hbar D'^{ab}/(i(\epsilon^a-\epsilon^b))`
+  (Eq. 31, principal part dropped);
+* :math:`J_{sk} = [J(S_{\rm ext})]^{\rm diag}` -- the printed Eq. 36 is garbled (paper/NOTES.md); this
+  is its defining form, and it is non-zero on every band at the Fermi momenta (for the TI also the
+  valence band at energy :math:`-\epsilon_F`), solved shell by shell for :math:`n^{sk}` (Eq. 35);
+* the extrinsic vertex :math:`\beta` / :math:`\gamma` is the adjoint of J (Eq. 44:
+  :math:`\sum_k{\rm Tr}[X J(n)] = \sum_k n\,\gamma_X`), implemented once for any interband
+  :math:`X` (:math:`X = \mathcal R'` gives :math:`\beta`, Eq. 47 corrected: R at k' in the second
+  bracket; :math:`X = \mathcal T_O` gives :math:`\gamma`, Eq. 61 corrected likewise).
+
+The field-corrected collision integral (Eq. 38) is used in the gauge-invariant form obtained by
+expanding :math:`(\nabla_k+\nabla_{k'})O` with :math:`\nabla_k\langle u^m_k| = i\sum_n\mathcal R^{mn}_k\langle u^n_k|`:
+the band-diagonal connections cancel exactly against the first line of Eq. 38, leaving
+
+.. math:: [J_E(n_{FD})]^m_k = \frac{2\pi u_0^2}{\hbar}\frac{\partial n_{FD}}{\partial\epsilon}\,e\mathbf E\cdot
+   \sum_{m'k'}{\rm Re}\{[\mathcal R'_kO_{kk'} - O_{kk'}\mathcal R'_{k'}]^{mm'}(O^{mm'}_{kk'})^*\}
+   \,\delta(\epsilon^m_k-\epsilon^{m'}_{k'}).
+
+No :math:`[J(S_{\rm int})]^{\rm diag}` term is added to Eq. 34 (it would double count J_E).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import sympy as sp
+
+from . import conventions as cv
+from .bands import dagger_z, polar_subs, z, zp
+from .fermi import RingSet, get_regime
+from .integrate import harmonics, laurent_coeff
+from .model import Model, dagger
+
+E_VEC = (cv.E_x, cv.E_y)
+
+
+class Kinetics:
+    """The kinetic chain of one model in one Fermi-level regime (built once, then queried)."""
+
+    def __init__(self, model: Model, regime):
+        self.model = model
+        self.regime = get_regime(model, regime)
+        self.rs = RingSet(model, self.regime)
+        self.n = self.rs.n
+        self.charges = self.rs.iso.charges
+        self.W = self.rs.iso.W
+        self.K = sp.pi * model.disorder.u0**2 / cv.hbar
+        self._A = {}
+        self._ops = {}
+        self._n1 = None
+
+    # ------------------------------------------------------------------ ring-level building blocks
+    def U(self, ring, w):
+        """Eigenvector columns at the ring, angle w = e^{i theta}: diag(w^-j) U(theta=0)."""
+        return sp.diag(*[w ** (-j) for j in self.charges]) * self.rs.eigenvectors(ring)
+
+    def Udag(self, ring, w):
+        return dagger_z(self.U(ring, w))
+
+    def overlap(self, r1, w1, r2, w2):
+        """O^{ab} = <u^a(r1, w1)|u^b(r2, w2)>."""
+        return (self.Udag(r1, w1) * self.U(r2, w2)).applyfunc(sp.expand)
+
+    def band_matrix(self, X, ring, w=z):
+        """Operator X (model basis, may depend on k) in the band basis at the ring."""
+        key = (X, ring.index, w)
+        if key not in self._ops:
+            Xt = dagger(self.W) * sp.Matrix(X) * self.W
+            Xt = Xt.xreplace(polar_subs(self.model, ring.r, w))
+            self._ops[key] = (self.Udag(ring, w) * Xt * self.U(ring, w)).applyfunc(sp.expand)
+        return self._ops[key]
+
+    def energies(self, ring):
+        return [self.rs.energy(ring, b) for b in range(self.n)]
+
+    def interband(self, X, ring, w=z):
+        r""":math:`\mathcal T_X^{ab} = \hbar X^{ab}/(i(\epsilon^a-\epsilon^b))` (Eq. 56), zero diagonal."""
+        Xb = self.band_matrix(X, ring, w)
+        e = self.energies(ring)
+        T = sp.zeros(self.n, self.n)
+        for a in range(self.n):
+            for b in range(self.n):
+                if a != b:
+                    T[a, b] = sp.cancel(cv.hbar * Xb[a, b] / (sp.I * (e[a] - e[b])))
+        return T
+
+    def connection(self, ring, w=z):
+        r"""Interband Berry connection :math:`\mathcal R'` (x, y) at the ring:
+        :math:`\mathcal R'^{ab} = i\langle a|\partial_k H|b\rangle/(\epsilon^b-\epsilon^a)`
+        (= :math:`\mathcal T` of the velocity operator)."""
+        return tuple(self.interband(v, ring, w) for v in self.model.velocity_operator())
+
+    # ------------------------------------------------------------------ the collision operator
+    def _A_matrix(self, ring, E):
+        r""":math:`A^{ad} = \sum_c\sum_{\rho'} w_c(\rho')\langle O^{ac}(\rho,z;\rho',z')O^{cd}(\rho',z';\rho,z)\rangle`
+        with :math:`\rho'` the rings of band c at energy E."""
+        key = (ring.index, round(self.rs.num(E).real, 9))
+        if key in self._A:
+            return self._A[key]
+        A = sp.zeros(self.n, self.n)
+        for c in range(self.n):
+            for r2 in self.rs.rings_at(c, E):
+                O1 = self.overlap(ring, z, r2, zp)
+                O2 = self.overlap(r2, zp, ring, z)
+                wgt = self.rs.weight(r2, c)
+                for a in range(self.n):
+                    for d in range(self.n):
+                        A[a, d] += wgt * laurent_coeff(O1[a, c] * O2[c, d], zp)
+        self._A[key] = A.applyfunc(sp.cancel)
+        return self._A[key]
+
+    def collide(self, f):
+        """Born collision integral J(f) of a ring distribution ``{ring: N x N matrix in z}``."""
+        out = {}
+
+        def add(ring, a, b, val):
+            M = out.setdefault(ring.index, sp.zeros(self.n, self.n))
+            M[a, b] += val
+
+        rings = {R.index: R for R in self.rs.rings}
+        for idx, F in list(f.items()):
+            sig = rings[idx]
+            e = self.energies(sig)
+            # f at k: T1 + T4, output on the same ring
+            for a in range(self.n):
+                for b in range(self.n):
+                    Ab, Aa = self._A_matrix(sig, e[b]), self._A_matrix(sig, e[a])
+                    val = sum((Ab[a, d] * F[d, b] + F[a, d] * Aa[d, b] for d in range(self.n)), sp.S.Zero)
+                    if val != 0:
+                        add(sig, a, b, self.K * val)
+            # f at k': T2 (delta(eps_c(sig) - eps_b(k))) and T3 (delta(eps_a(k) - eps_c(sig)))
+            Fp = F.xreplace({z: zp})
+            for c in range(self.n):
+                for band in range(self.n):
+                    for rho in self.rs.rings_at(band, e[c]):
+                        pref = -self.K * sig.r / (2 * sp.pi * self.rs.abs_slope(rho, band))
+                        O1 = self.overlap(rho, z, sig, zp)
+                        O2 = self.overlap(sig, zp, rho, z)
+                        for x in range(self.n):
+                            # T2: output (x, band), row c of F
+                            v2 = sum((O1[x, c] * Fp[c, d] * O2[d, band] for d in range(self.n)), sp.S.Zero)
+                            # T3: output (band, x), column c of F
+                            v3 = sum((O1[band, d] * Fp[d, c] * O2[c, x] for d in range(self.n)), sp.S.Zero)
+                            if v2 != 0:
+                                add(rho, x, band, pref * laurent_coeff(v2, zp, simplify=None))
+                            if v3 != 0:
+                                add(rho, band, x, pref * laurent_coeff(v3, zp, simplify=None))
+        return {i: M.applyfunc(lambda x: _tidy_laurent(x)) for i, M in out.items()}
+
+    # ------------------------------------------------------------------ Boltzmann equations
+    def solve(self, drive):
+        r"""Solve :math:`J_0[n] = \text{drive}` for a diagonal ring distribution.
+
+        J0 conserves energy, so each energy shell is solved separately, and commutes with rotations,
+        so each angular harmonic :math:`z^l` is a (rings x bands) linear system.  The l = 0 harmonic
+        (density) is not driven by a uniform field and must be absent.
+        """
+        rings = {R.index: R for R in self.rs.rings}
+        shells = {}
+        for idx, F in drive.items():
+            R = rings[idx]
+            for b in range(self.n):
+                if F[b, b] != 0:
+                    E = self.rs.energy(R, b)
+                    key = round(self.rs.num(E).real, 9)
+                    shells.setdefault(key, (E, {}))[1][(idx, b)] = F[b, b]
+        sol = {}
+        for key, (E, entries) in shells.items():
+            pairs = [(R.index, b) for b in range(self.n) for R in self.rs.rings_at(b, E)]
+            ls = set()
+            for val in entries.values():
+                ls |= set(harmonics(val, z))
+            if 0 in ls:
+                raise ValueError("an isotropic l = 0 drive cannot be balanced by J0 (particle number)")
+            for l in sorted(ls):
+                xs = sp.symbols(f"_x0:{len(pairs)}")
+                trial = {}
+                for (idx, b), x in zip(pairs, xs):
+                    trial.setdefault(idx, sp.zeros(self.n, self.n))[b, b] += x * z**l
+                Jt = self.collide(trial)
+                Amat = sp.zeros(len(pairs), len(pairs))
+                rhs = sp.zeros(len(pairs), 1)
+                for i, (idx, b) in enumerate(pairs):
+                    row = laurent_coeff(Jt.get(idx, sp.zeros(self.n, self.n))[b, b], z, l, simplify=sp.expand)
+                    for j, x in enumerate(xs):
+                        Amat[i, j] = sp.cancel(row.coeff(x))
+                    rhs[i] = laurent_coeff(entries.get((idx, b), 0), z, l)
+                xsol = Amat.LUsolve(rhs).applyfunc(sp.cancel)
+                for (idx, b), val in zip(pairs, xsol):
+                    if val != 0:
+                        sol.setdefault(idx, sp.zeros(self.n, self.n))[b, b] += val * z**l
+        return sol
+
+    def field_drive(self):
+        r"""Right-hand side of Eq. 27, :math:`e\mathbf E\cdot\mathbf v\,\partial n_{FD}/\partial\epsilon
+        = -e\mathbf E\cdot\mathbf v\,\delta(k-k_F)/|\partial_k\epsilon|` on each Fermi ring."""
+        cos, sin = (z + 1 / z) / 2, (z - 1 / z) / (2 * sp.I)
+        drive = {}
+        for R, b in self.rs.fermi_rings():
+            slope = self.rs.dispersion_slope(R, b)
+            sgn = slope / self.rs.abs_slope(R, b)
+            F = drive.setdefault(R.index, sp.zeros(self.n, self.n))
+            F[b, b] += sp.expand(-cv.e * sgn / cv.hbar * (cv.E_x * cos + cv.E_y * sin))
+        return drive
+
+    def n_leading(self):
+        """n_E^(-1): leading (order 1/u0^2) diagonal distribution (Eqs. 27-30)."""
+        if self._n1 is None:
+            self._n1 = self.solve(self.field_drive())
+        return self._n1
+
+    def D_prime(self):
+        """Anomalous driving term D' = -[J(n^(-1))]^off (Eq. 33) on the Fermi rings."""
+        Jn = self.collide(self.n_leading())
+        return {i: -_offdiag(M) for i, M in Jn.items()}
+
+    def S_ext(self):
+        """Extrinsic off-diagonal density matrix S = hbar D'/(i (eps_a - eps_b)) (Eq. 31)."""
+        Dps = self.D_prime()
+        rings = {R.index: R for R in self.rs.rings}
+        out = {}
+        for idx, Dp in Dps.items():
+            e = self.energies(rings[idx])
+            S = sp.zeros(self.n, self.n)
+            for a in range(self.n):
+                for b in range(self.n):
+                    if a != b and Dp[a, b] != 0:
+                        S[a, b] = _tidy_laurent(cv.hbar * Dp[a, b] / (sp.I * (e[a] - e[b])))
+            out[idx] = S
+        return out
+
+    def J_skew(self):
+        """Skew driving term J_sk = [J(S_ext)]^diag (defining form of Eq. 36)."""
+        return {i: _diag(M) for i, M in self.collide(self.S_ext()).items()}
+
+    def n_skew(self):
+        """n^sk from J0[n^sk] = -J_sk (Eq. 35), every shell (valence shell included)."""
+        return self.solve({i: -M for i, M in self.J_skew().items()})
+
+    def J_E(self):
+        """Field-corrected collision integral J_E(n_FD) on the Fermi rings (gauge-invariant Eq. 38)."""
+        out = {}
+        for R, m in self.rs.fermi_rings():
+            Rk = self.connection(R, z)
+            val = sp.S.Zero
+            for mp in range(self.n):
+                for R2 in self.rs.rings_at(mp, self.rs.energy(R, m)):
+                    Rkp = self.connection(R2, zp)
+                    O = self.overlap(R, z, R2, zp)
+                    Ob = self.overlap(R2, zp, R, z)  # = O^dagger, i.e. conj(O^{m mp}) = Ob[mp, m]
+                    X = sp.S.Zero
+                    for Ei, Rx, Rxp in zip(E_VEC, Rk, Rkp):
+                        X += Ei * ((Rx * O)[m, mp] - (O * Rxp)[m, mp])
+                    prod = sp.expand(X * Ob[mp, m])
+                    re = (prod + _conj_zz(prod)) / 2
+                    val += self.rs.weight(R2, mp) * laurent_coeff(re, zp, simplify=None)
+            # dn_FD/de = -delta(eps - E_F) = -delta(k - k_F)/|d eps/dk|
+            pref = -2 * sp.pi * self.model.disorder.u0**2 / cv.hbar * cv.e / self.rs.abs_slope(R, m)
+            F = out.setdefault(R.index, sp.zeros(self.n, self.n))
+            F[m, m] += _tidy_laurent(pref * val)
+        return out
+
+    def n_side_jump(self):
+        """n^sj from J0[n^sj] = -J_E(n_FD) (Eq. 37)."""
+        return self.solve({i: -M for i, M in self.J_E().items()})
+
+    # ------------------------------------------------------------------ the extrinsic vertex (adjoint of J)
+    def vertex(self, X, ring, m):
+        r"""Extrinsic vertex :math:`\gamma^m_X(\mathbf k)` on ring ``ring`` of band m, for an interband
+        matrix-valued function ``X(ring, w)`` (band basis), defined by
+        :math:`\sum_k{\rm Tr}[X J(n)] = \sum_k n^m\gamma^m_X` for diagonal n (Eq. 44).
+
+        .. math:: \gamma^m_k = K\sum_{k'}\Big\{\sum_c[(X_kO_{kk'})^{mc}O^{cm}_{k'k}
+                   + O^{mc}_{kk'}(O_{k'k}X_k)^{cm}]\delta(\epsilon^c_{k'}-\epsilon^m_k)
+                   - \sum_{ab}O^{mb}_{kk'}X^{ba}_{k'}O^{am}_{k'k}[\delta(\epsilon^b_{k'}-\epsilon^m_k)
+                   + \delta(\epsilon^a_{k'}-\epsilon^m_k)]\Big\}
+
+        (Eqs. 47 and 61 with the second bracket's X at k', paper/NOTES.md).
+        """
+        E = self.rs.energy(ring, m)
+        Xk = X(ring, z)
+        val = sp.S.Zero
+        for c in range(self.n):
+            for R2 in self.rs.rings_at(c, E):
+                O1, O2 = self.overlap(ring, z, R2, zp), self.overlap(R2, zp, ring, z)
+                Xkp = X(R2, zp)
+                first = (Xk * O1)[m, c] * O2[c, m] + O1[m, c] * (O2 * Xk)[c, m]
+                second = sum((O1[m, c] * Xkp[c, a] * O2[a, m] + O1[m, a] * Xkp[a, c] * O2[c, m]
+                              for a in range(self.n)), sp.S.Zero)
+                val += self.rs.weight(R2, c) * laurent_coeff(first - second, zp, simplify=None)
+        return _tidy_laurent(self.K * val)
+
+    # ------------------------------------------------------------------ sums over k
+    def fermi_sum(self, dist, weight):
+        r""":math:`\sum_k {\rm Tr}[w(\mathbf k) f(\mathbf k)] = \sum_\rho \frac{k_\rho}{2\pi}\langle{\rm Tr}[w F_\rho]\rangle_\theta`
+        for a ring distribution; ``weight(ring)`` returns the band-basis matrix (Laurent in z)."""
+        rings = {R.index: R for R in self.rs.rings}
+        tot = sp.S.Zero
+        for idx, F in dist.items():
+            R = rings[idx]
+            tot += R.r / (2 * sp.pi) * laurent_coeff((weight(R) * F).trace(), z, simplify=None)
+        return tot
+
+
+def _conj_zz(x):
+    from .bands import conj
+    return conj(x, (z, zp))
+
+
+def _offdiag(M):
+    M = sp.Matrix(M)
+    for i in range(M.shape[0]):
+        M[i, i] = 0
+    return M
+
+
+def _diag(M):
+    return sp.diag(*[M[i, i] for i in range(M.shape[0])])
+
+
+def _tidy_laurent(x):
+    """Collect a Laurent polynomial in z and cancel each coefficient."""
+    h = harmonics(x, z)
+    return sp.Add(*[sp.cancel(c) * z**l for l, c in h.items()])
+
+
+@lru_cache(maxsize=32)
+def kinetics(model: Model, regime=None) -> Kinetics:
+    """The (memoised) kinetic chain of ``model`` in ``regime`` (default: conduction band)."""
+    return Kinetics(model, regime)

@@ -1,0 +1,243 @@
+r"""One prescription for every observable (paper Eqs. 52-63).
+
+For an operator :math:`\hat O` in the driven, disordered steady state (Eq. 63),
+
+.. math::
+    \langle O\rangle = \sum_{mk}\Big\{O^{mm}_k\,[n^{(-1)m}_{Ek} + n^{(sj)m}_{Ek} + n^{(sk)m}_{Ek}]
+        + \frac{ie}{\hbar}[\mathcal T_k, \mathbf E\cdot\mathcal R'_k]^{m}\,n_{FD}(\epsilon^m_k)
+        + \gamma^m_{O,k}\,n^{(-1)m}_{Ek}\Big\},
+    \qquad \mathcal T^{nm} = \frac{\hbar O^{nm}}{i(\epsilon^n-\epsilon^m)}\ \text{(Eq. 56)} .
+
+The five pieces are returned as ``fermi_surface`` (Edelstein term for spin), ``side_jump``, ``skew``,
+``intrinsic`` (Fermi sea, Eq. 57) and ``extrinsic`` (:math:`\gamma`, Eqs. 59-61; :math:`\beta` for the
+velocity, Eqs. 45-47).  The anomalous Hall conductivity is the case :math:`O = \hat v_y` with
+:math:`j = -e\langle v\rangle`: :func:`anomalous_hall` is a thin layer over :func:`response`.
+
+All results: first Born (non-crossing) approximation, Gaussian white noise, delta parts of energy
+denominators only, T = 0, leading order in :math:`\hbar/\epsilon_F\tau` for each piece.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import sympy as sp
+
+from . import conventions as cv
+from .bands import conj, k, polar_subs, z
+from .errors import ShapeError
+from .integrate import angular_average, laurent_coeff, radial_integral
+from .kinetics import E_VEC, kinetics
+from .model import Model, dagger
+from .results import Result
+
+PAULI = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]), sp.Matrix([[1, 0], [0, -1]]))
+RESPONSE_LABELS = {"fermi_surface": "FS", "intrinsic": "int", "extrinsic": "ext", "side_jump": "sj",
+                   "skew": "sk"}
+
+
+def _as_operators(model, O):
+    if isinstance(O, sp.MatrixBase) or (isinstance(O, (list, tuple)) and O and not isinstance(O[0], (list, tuple, sp.MatrixBase))):
+        ops = [sp.Matrix(O)]
+    else:
+        ops = [sp.Matrix(x) for x in O]
+    return tuple(sp.ImmutableMatrix(model.validate_operator(x)) for x in ops)
+
+
+def response(model: Model, O, regime=None) -> Result:
+    r"""Linear response :math:`\langle O\rangle` of an operator (or a list of operators) to
+    :math:`\mathbf E = (E_x, E_y)`.
+
+    Parameters
+    ----------
+    model : Model
+        Isotropic two-band model.
+    O : Matrix or sequence of Matrix
+        Hermitian operator(s) in the Hamiltonian's basis, constant or k-dependent.
+    regime : None, str or Regime
+        Fermi-level window (default: E_F = +epsilon_F in the conduction band).
+
+    Returns
+    -------
+    Result
+        Fields ``fermi_surface``, ``intrinsic``, ``extrinsic``, ``side_jump``, ``skew`` and ``total``:
+        column matrices (one row per operator), linear in ``E_x``, ``E_y``.
+    """
+    ops = _as_operators(model, O)
+    return _response(model, ops, regime)
+
+
+@lru_cache(maxsize=64)
+def _response(model, ops, regime):
+    kin = kinetics(model, regime)
+    rs = kin.rs
+    n1 = kin.n_leading()
+    parts = {name: [] for name in RESPONSE_LABELS}
+    nsj, nsk = (kin.n_side_jump(), kin.n_skew()) if n1 else ({}, {})
+    for Op in ops:
+        diag = lambda R, Op=Op: sp.diag(*[kin.band_matrix(Op, R)[i, i] for i in range(kin.n)])
+        parts["fermi_surface"].append(rs.reduce(kin.fermi_sum(n1, diag)))
+        parts["side_jump"].append(rs.reduce(kin.fermi_sum(nsj, diag)))
+        parts["skew"].append(rs.reduce(kin.fermi_sum(nsk, diag)))
+        parts["extrinsic"].append(rs.reduce(_extrinsic(kin, Op)))
+        parts["intrinsic"].append(fermi_sea(model, Op, regime))
+    contributions = {name: sp.Matrix(vals) for name, vals in parts.items()}
+    return Result("response", contributions, r"\langle O\rangle", RESPONSE_LABELS,
+                  model=model.name, regime=str(kin.regime))
+
+
+def _extrinsic(kin, Op):
+    """sum over Fermi rings of n^(-1) gamma_O (Eq. 59)."""
+    n1 = kin.n_leading()
+    T = lambda R, w: kin.interband(Op, R, w)
+    rings = {R.index: R for R in kin.rs.rings}
+    tot = sp.S.Zero
+    for idx, F in n1.items():
+        R = rings[idx]
+        for m in range(kin.n):
+            if F[m, m] != 0:
+                g = kin.vertex(T, R, m)
+                tot += R.r / (2 * sp.pi) * laurent_coeff(F[m, m] * g, z, simplify=None)
+    return tot
+
+
+def extrinsic_trace(model, O, regime=None):
+    r""":math:`\sum_k{\rm Tr}[\mathcal T_O\,J(n^{(-1)})]` (Eq. 58) -- the same extrinsic term computed
+    directly from the collision operator; equals ``response(...).extrinsic`` (a mutual test)."""
+    kin = kinetics(model, regime)
+    Op = model.validate_operator(O)
+    Jn = kin.collide(kin.n_leading())
+    return kin.rs.reduce(kin.fermi_sum(Jn, lambda R: kin.interband(Op, R)))
+
+
+def intrinsic_density(model, O, band):
+    r"""Angle-averaged intrinsic (Fermi-sea) density of band ``band`` as a function of k, with the
+    symbol ``Lambda`` standing for :math:`|\mathbf d(k)|` (Eq. 57):
+
+    .. math:: o^a(k) = 2e\sum_{b\ne a}\frac{{\rm Im}[O^{ba}(\mathbf E\cdot\partial_{\mathbf k}H)^{ab}]}
+              {(\epsilon_a-\epsilon_b)^2}, \qquad \text{two-band: } P_\pm = \tfrac12[1\pm(h-d_0)/\Lambda].
+    """
+    kin = kinetics(model, None)
+    Lam = sp.Symbol("Lambda", positive=True)
+    W = kin.W
+    subs = polar_subs(model, k, z)
+    Ht = (dagger(W) * model.H * W).xreplace(subs)
+    Ot = (dagger(W) * sp.Matrix(O) * W).xreplace(subs)
+    dH = [(dagger(W) * model.H.diff(q) * W).xreplace(subs) for q in model.momenta]
+    EdH = E_VEC[0] * dH[0] + E_VEC[1] * dH[1]
+    d0 = (Ht[0, 0] + Ht[1, 1]) / 2
+    P = [(sp.eye(2) + s * (Ht - d0 * sp.eye(2)) / Lam) / 2 for s in (1, -1)]
+    a, b = band, 1 - band
+    tr = sp.expand((P[a] * EdH * P[b] * Ot).trace())
+    im = (tr - conj(tr, (z,))) / (2 * sp.I)
+    return sp.cancel(2 * cv.e * angular_average(im, z) / (4 * Lam**2)), Lam
+
+
+def _occupied_intervals(kin, band):
+    """Radial intervals where band is below E_F (numeric decision at the sample point)."""
+    rs = kin.rs
+    radii = sorted(rs.rings_at(band, rs.E_F), key=lambda R: R.numeric[R.r])
+    pts = [sp.S.Zero] + [R.radius for R in radii] + [sp.oo]
+    nums = [0.0] + [R.numeric[R.r] for R in radii] + [np.inf]
+    out = []
+    for (lo, hi), (nlo, nhi) in zip(zip(pts[:-1], pts[1:]), zip(nums[:-1], nums[1:])):
+        mid = nlo + 1.0 if nhi == np.inf else (nlo + nhi) / 2
+        e = rs.blk.energies()[band].subs(rs.sample).subs(k, mid)
+        if float(e) < rs.num(rs.E_F).real:
+            out.append((lo, hi))
+    return out
+
+
+def fermi_sea(model, O, regime=None):
+    r"""Intrinsic contribution :math:`\sum_{mk}(ie/\hbar)[\mathcal T,\mathbf E\cdot\mathcal R']^m n_{FD}`
+    (Eqs. 57, 72), a Fermi-sea integral over every occupied band (valence band included)."""
+    kin = kinetics(model, regime)
+    tot = sp.S.Zero
+    for band in range(kin.n):
+        dens, Lam = intrinsic_density(model, O, band)
+        if dens == 0:
+            continue
+        for lo, hi in _occupied_intervals(kin, band):
+            tot += radial_integral(k * dens / (2 * sp.pi), k, lo, hi, kin.rs.blk.d_squared, Lam)
+    return sp.factor(sp.cancel(tot))
+
+
+# ---------------------------------------------------------------------- named observables
+HALL_LABELS = {"intrinsic": "int", "extrinsic_velocity": "ext", "side_jump": "sj", "skew": "sk"}
+
+
+def _coeff(x, Ei):
+    return sp.factor(sp.cancel(sp.expand(x).coeff(Ei)))
+
+
+def anomalous_hall(model: Model, regime=None) -> Result:
+    r"""Anomalous Hall conductivity :math:`\sigma_{yx} = j_y/E_x` and its four contributions
+    (paper Eqs. 72-86): ``intrinsic`` (Berry curvature, Fermi sea), ``extrinsic_velocity``
+    (:math:`\beta`), ``side_jump`` (:math:`n^{sj}` from J_E) and ``skew`` (:math:`n^{sk}`).
+
+    Computed as :func:`response` of :math:`\hat v_y = \hbar^{-1}\partial H/\partial k_y` with
+    :math:`j = -e\langle v\rangle` (one mechanism for every observable).
+    """
+    r = response(model, model.velocity_operator()[1], regime)
+    pick = {"intrinsic": "intrinsic", "extrinsic_velocity": "extrinsic", "side_jump": "side_jump",
+            "skew": "skew"}
+    contrib = {name: _coeff(-cv.e * r[src][0], cv.E_x) for name, src in pick.items()}
+    return Result("sigma_yx", contrib, r"\sigma_{yx}", HALL_LABELS, model=model.name,
+                  regime=r.regime, extra={"fermi_surface": _coeff(-cv.e * r.fermi_surface[0], cv.E_x)})
+
+
+def drude_conductivity(model: Model, regime=None):
+    r"""Leading-order longitudinal conductivity :math:`\sigma_{xx} = j_x/E_x` from
+    :math:`n^{(-1)}_E` with the transport time (Eqs. 29-30); order :math:`1/u_0^2`."""
+    r = response(model, model.velocity_operator()[0], regime)
+    return _coeff(-cv.e * r.fermi_surface[0], cv.E_x)
+
+
+def hall_angle(model: Model, regime=None):
+    """sigma_yx / sigma_xx at leading order (order u_0^2)."""
+    return sp.factor(sp.cancel(anomalous_hall(model, regime).total / drude_conductivity(model, regime)))
+
+
+def spin_density(model: Model, regime=None) -> Result:
+    r"""Spin density :math:`\langle\mathbf s\rangle` (Pauli matrices, no :math:`\hbar/2`), Eqs. 87-104."""
+    if model.n_bands != 2:
+        raise ShapeError("spin_density uses the Pauli matrices of a 2x2 model")
+    r = response(model, PAULI, regime)
+    return Result("spin density <s>", dict(r.contributions), r"\langle\mathbf{s}\rangle",
+                  {**RESPONSE_LABELS, "fermi_surface": "Edel"}, model=model.name, regime=r.regime)
+
+
+def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None) -> Result:
+    r"""Spin-orbit torque :math:`\boldsymbol\tau = (2M/\hbar)\,\mathbf m\times\langle\mathbf s\rangle` with
+    the :math:`\hbar/2` of the spin restored: :math:`\boldsymbol\tau = M\,\mathbf m\times\langle\boldsymbol\sigma\rangle`
+    (paper Eq. 105; its first printed term carries a spurious :math:`\rho(\epsilon_F)`).
+
+    ``field_like`` is the Fermi-surface (Edelstein, order :math:`\tau`) part, ``damping_like`` the
+    disorder-independent rest.  ``mass`` is the exchange energy M (default: the coefficient of
+    :math:`\sigma_z` at k = 0).
+    """
+    m = sp.Matrix(m)
+    if m.shape != (3, 1):
+        raise ShapeError("m must be a 3-vector")
+    if mass is None:
+        h0 = model.H.xreplace({q: 0 for q in model.momenta})
+        mass = sp.expand((h0[0, 0] - h0[1, 1]) / 2)
+    s = spin_density(model, regime)
+    cross = lambda v: (mass * m.cross(sp.Matrix(v))).applyfunc(lambda x: sp.factor(sp.cancel(x)))
+    fl = cross(s.fermi_surface)
+    dl = cross(s.intrinsic + s.extrinsic + s.side_jump + s.skew)
+    return Result("spin-orbit torque", {"field_like": fl, "damping_like": dl}, r"\boldsymbol{\tau}",
+                  {"field_like": "FL", "damping_like": "DL"}, model=model.name, regime=s.regime)
+
+
+def spin_hall(model: Model, regime=None) -> Result:
+    r"""Spin-Hall response: :math:`\langle\{\sigma_z, \hat v_y\}/2\rangle` to :math:`E_x`, the spin
+    current :math:`j^z_y` per unit field in units of velocity x (Pauli spin) -- multiply by
+    :math:`\hbar/2` for angular momentum."""
+    vy = model.velocity_operator()[1]
+    sz = PAULI[2] if model.n_bands == 2 else None
+    O = (sz * vy + vy * sz) / 2
+    r = response(model, O, regime)
+    contrib = {name: _coeff(val[0], cv.E_x) for name, val in r.contributions.items()}
+    return Result("spin Hall <{s_z, v_y}/2>/E_x", contrib, r"\chi^{z}_{yx}", RESPONSE_LABELS,
+                  model=model.name, regime=r.regime)
