@@ -283,3 +283,17 @@ class RingSet:
         """rho(E_F) = sum over Fermi rings of k/(2 pi hbar |v|) (per unit area), closed form."""
         tot = sum((self.weight(R, b) for R, b in self.fermi_rings() if band in (None, b)), sp.S.Zero)
         return self.reduce(tot)
+
+
+def fermi_wavevector(model: Model, regime=None):
+    """Closed-form radius of the (first) Fermi circle at E_F."""
+    rs = RingSet(model, get_regime(model, regime))
+    fr = rs.fermi_rings()
+    if not fr:
+        raise RegimeError("no Fermi circle in this regime")
+    return fr[0][0].radius
+
+
+def density_of_states(model: Model, regime=None):
+    """rho(E_F) per unit area (one species), summed over the Fermi circles."""
+    return RingSet(model, get_regime(model, regime)).density_of_states()

@@ -346,3 +346,80 @@ def _tidy_laurent(x):
 def kinetics(model: Model, regime=None) -> Kinetics:
     """The (memoised) kinetic chain of ``model`` in ``regime`` (default: conduction band)."""
     return Kinetics(model, regime)
+
+
+# ---------------------------------------------------------------------- stage-level closed forms
+def _to_theta(expr):
+    """Laurent polynomial in z = e^{i theta} -> real trigonometric form."""
+    from .integrate import harmonics
+    from .bands import theta
+    h = harmonics(sp.expand(expr), z)
+    out = sp.S.Zero
+    for l in sorted({abs(l) for l in h}):
+        cp, cm = h.get(l, 0), h.get(-l, 0)
+        if l == 0:
+            out += sp.factor(sp.cancel(cp))
+        else:
+            out += sp.factor(sp.cancel(cp + cm)) * sp.cos(l * theta)
+            out += sp.factor(sp.cancel(sp.I * (cp - cm))) * sp.sin(l * theta)
+    return out
+
+
+def _ring_dist(kin, dist):
+    labels = ("conduction", "valence")
+    rings = {R.index: R for R in kin.rs.rings}
+    out = {}
+    for idx, F in dist.items():
+        R = rings[idx]
+        for b in range(kin.n):
+            if F[b, b] != 0:
+                key = f"{labels[b] if kin.n == 2 else b} at |k| = {sp.sstr(R.radius)}"
+                out[key] = _to_theta(kin.rs.reduce(F[b, b], final=sp.cancel))
+    return out
+
+
+def leading_distribution(model, regime=None):
+    r""":math:`n^{(-1)}_E` (Eq. 29) as {band: coefficient of :math:`\delta(k-k_F)`} in theta."""
+    kin = kinetics(model, regime)
+    return _ring_dist(kin, kin.n_leading())
+
+
+def side_jump_distribution(model, regime=None):
+    r""":math:`n^{(sj)}_E` (Eqs. 37, 81) as {band: coefficient of :math:`\delta(k-k_F)`}."""
+    kin = kinetics(model, regime)
+    return _ring_dist(kin, kin.n_side_jump())
+
+
+def skew_distribution(model, regime=None):
+    r""":math:`n^{(sk)}_E` (Eqs. 35, 84) on every shell it lives on (valence shell included)."""
+    kin = kinetics(model, regime)
+    return _ring_dist(kin, kin.n_skew())
+
+
+def _vertex_on_fermi_circle(model, regime, X):
+    kin = kinetics(model, regime)
+    R, m = kin.rs.fermi_rings()[0]
+    return kin, R, m, _to_theta(kin.rs.reduce(kin.vertex(X(kin), R, m), final=sp.cancel))
+
+
+def extrinsic_velocity(model, regime=None):
+    r"""Extrinsic velocity :math:`\boldsymbol\beta^m_k` (Eqs. 46-47 corrected; Eq. 77 for the TI) on the
+    first Fermi circle, as ``Matrix([beta_x, beta_y])`` in theta."""
+    comps = []
+    for i in range(2):
+        X = lambda kin, i=i: (lambda R, w: kin.connection(R, w)[i])
+        comps.append(_vertex_on_fermi_circle(model, regime, X)[3])
+    return sp.Matrix(comps)
+
+
+def extrinsic_vertex(model, O, regime=None):
+    r"""Extrinsic vertex :math:`\gamma^m_O` (Eqs. 60-61 corrected) of operator O on the first Fermi circle."""
+    O = model.validate_operator(O)
+    X = lambda kin: (lambda R, w: kin.interband(O, R, w))
+    return _vertex_on_fermi_circle(model, regime, X)[3]
+
+
+def extrinsic_spin(model, regime=None):
+    r"""Extrinsic spin :math:`\boldsymbol\gamma^m_k` for the Pauli matrices (Eq. 98 corrected)."""
+    from .observables import PAULI
+    return sp.Matrix([extrinsic_vertex(model, s, regime) for s in PAULI])
