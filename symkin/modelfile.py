@@ -54,12 +54,12 @@ means scalar x identity (``epsilon_0 + d.sigma``).
 ... ''')
 >>> m.H
 Matrix([
-[                  Delta, hbar*v*(k_x - I*k_y)],
-[hbar*v*(k_x + I*k_y),                  -Delta]])
->>> parse_model('hamiltonian = "__import__(\\'os\\').system(\\'ls\\')"')
+[               Delta, hbar*v*(k_x - I*k_y)],
+[hbar*v*(k_x + I*k_y),               -Delta]])
+>>> parse_model('''hamiltonian = "__import__('os').system('ls')"''')
 Traceback (most recent call last):
 ...
-symkin.modelfile.ModelFileError: <string>: key 'hamiltonian' (line 1): call of '__import__' is not allowed (only sqrt, Matrix)
+symkin.modelfile.ModelFileError: <string>: key 'hamiltonian' (line 1): attribute access is not allowed (the only calls are sqrt(...) and Matrix(...))
 """
 from __future__ import annotations
 
@@ -68,6 +68,7 @@ import keyword
 import math
 import os
 import re
+from dataclasses import dataclass
 
 import sympy as sp
 
@@ -83,7 +84,8 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     except ModuleNotFoundError:
         tomllib = None
 
-__all__ = ["ModelFileError", "load_model", "parse_model", "parse_expression", "ASSUMPTIONS"]
+__all__ = ["ModelFile", "ModelFileError", "load_model", "parse_model", "parse_model_file", "read_model_file",
+           "parse_expression", "ASSUMPTIONS"]
 
 
 class ModelFileError(SymkinError, ValueError):
@@ -116,6 +118,7 @@ CONSTANTS = {"I": sp.I, "pi": sp.pi, **PAULI}
 FUNCTIONS = ("sqrt", "Matrix", "matrix")
 STANDARD = {"hbar": cv.hbar, "e": cv.e, "u_0": cv.u_0, "epsilon_F": cv.epsilon_F}
 RESERVED = set(CONSTANTS) | set(FUNCTIONS)
+FORBIDDEN = {"e": "the elementary charge", "u_0": "the disorder strength", "epsilon_F": "the Fermi level"}
 MAX_LENGTH = 20_000      # characters of one expression
 MAX_NODES = 5_000        # AST nodes of one expression
 MAX_EXPONENT = 64        # |p| of a rational exponent p/q
@@ -124,10 +127,6 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 # ------------------------------------------------------------------------------------ expressions
-class _Matrix:
-    """Marker for a matrix value during the build (SymPy matrices do not add scalars)."""
-
-
 def _is_matrix(x):
     return isinstance(x, sp.MatrixBase)
 
@@ -138,14 +137,12 @@ def _add(a, b, err):
             raise err(f"cannot add matrices of shapes {a.shape} and {b.shape}")
         return a + b
     if _is_matrix(a):
-        return a + b * sp.eye(a.rows) if a.is_square else err(f"cannot add a scalar to a {a.shape} matrix")
+        if not a.is_square:
+            raise err(f"cannot add a scalar to a {a.shape} matrix")
+        return a + b * sp.eye(a.rows)  # scalar means scalar x identity
     if _is_matrix(b):
         return _add(b, a, err)
     return a + b
-
-
-def _raise(exc):
-    raise exc
 
 
 class _Builder:
@@ -184,6 +181,8 @@ class _Builder:
             return self.names[node.id]
         if node.id in CONSTANTS:
             return CONSTANTS[node.id]
+        if node.id in FORBIDDEN:
+            self.fail(f"{node.id!r} is {FORBIDDEN[node.id]} and cannot appear in the Hamiltonian")
         if node.id in FUNCTIONS:
             self.fail(f"{node.id!r} must be called, e.g. {node.id}(...)")
         self.fail(f"unknown symbol {node.id!r} (declare it under [parameters]; known: "
@@ -229,7 +228,7 @@ class _Builder:
                 self.fail("a matrix may only be raised to a non-negative integer power")
             return a ** int(b.p)
         if a.is_Number and a != 0 and abs(float(sp.log(abs(a), 2))) * abs(b.p) > 4096:
-            self.fail(f"number {a}**{b} is too large")
+            self.fail(f"a number raised to the power {b} is too large")
         if a == 0 and b.is_negative:
             self.fail("division by zero")
         return a ** b
@@ -262,7 +261,7 @@ class _Builder:
     def _Call(self, node):
         f = node.func
         if not isinstance(f, ast.Name):
-            self.fail(f"{_describe(f)} call is not allowed (only {', '.join(FUNCTIONS[:2])})")
+            self.fail(f"{_describe(f)} is not allowed (the only calls are sqrt(...) and Matrix(...))")
         if f.id not in FUNCTIONS:
             self.fail(f"call of {f.id!r} is not allowed (only sqrt, Matrix)")
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args) or len(node.args) != 1:
@@ -298,7 +297,8 @@ def parse_expression(text, names, err=None):
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise err(f"syntax error in expression at column {exc.offset}: {exc.msg}") from None
+        col = f" at column {exc.offset}" if exc.offset else ""
+        raise err(f"syntax error in expression{col}: {exc.msg}") from None
     except (RecursionError, MemoryError, ValueError):
         raise err("expression is nested too deeply or is invalid") from None
     n = sum(1 for _ in ast.walk(tree))
@@ -341,8 +341,25 @@ def _check_name(name, err):
     return name
 
 
+@dataclass(frozen=True)
+class ModelFile:
+    """A parsed model file: the :class:`symkin.Model` and the file's metadata."""
+
+    model: Model
+    source: str
+    description: str
+    band: object          # default regime name or None
+    descriptions: dict    # parameter name -> description
+    hamiltonian: object   # the Hamiltonian as written in the file
+
+
 def parse_model(text, source="<string>"):
     """Parse the TOML text of a model file into a :class:`symkin.Model` (see the module docstring)."""
+    return parse_model_file(text, source).model
+
+
+def parse_model_file(text, source="<string>") -> "ModelFile":
+    """Parse the TOML text of a model file into a :class:`ModelFile` (model plus metadata)."""
     if tomllib is None:  # pragma: no cover
         raise ModelFileError("reading TOML needs Python >= 3.11 or the 'tomli' package", source)
     try:
@@ -399,8 +416,8 @@ def parse_model(text, source="<string>"):
         try:
             sym = sp.Symbol(name, **kw)
             _ = sym.is_positive  # inconsistent assumptions raise here
-        except Exception as exc:
-            raise err(f"inconsistent assumptions {spec}: {exc}") from None
+        except Exception:
+            raise err(f"inconsistent assumptions {spec}") from None
         if name in STANDARD and sym != STANDARD[name]:
             raise err(f"{name!r} is a standard symbol, positive by convention; drop it or declare it "
                       "\"positive\"")
@@ -435,7 +452,8 @@ def parse_model(text, source="<string>"):
     if "hamiltonian" not in doc:
         raise ModelFileError("missing key 'hamiltonian' (the Hamiltonian as a string)", source)
     herr = E("hamiltonian")
-    build_names = {n: s for n, s in names.items() if n not in (sname, fname)}
+    build_names = {n: s for n, s in names.items() if n not in (sname, fname) and n not in FORBIDDEN
+                   or n in params}
     raw = doc["hamiltonian"]
     if isinstance(raw, list):
         if not raw or not all(isinstance(r, list) and r for r in raw):
@@ -449,12 +467,9 @@ def parse_model(text, source="<string>"):
         raise herr(f"the Hamiltonian must be a matrix (use sigma_x, ... or [[a, b], [c, d]]), got the scalar {H}")
     if not H.is_square:
         raise herr(f"the Hamiltonian must be square, got shape {H.shape}")
-    H = sp.ImmutableMatrix(H.applyfunc(sp.expand))
+    H = sp.ImmutableMatrix(H)
     if not any(x.has(names[m]) for x in H for m in mom):
         raise herr(f"the Hamiltonian does not depend on the momenta {mom}")
-    undeclared = sorted(s.name for s in H.free_symbols if s.name in STANDARD and s.name != "hbar")
-    if undeclared:
-        raise herr(f"the Hamiltonian must not contain {undeclared}")
 
     # --- sample point
     sample = doc.get("sample", {})
@@ -479,20 +494,7 @@ def parse_model(text, source="<string>"):
                       sample=tuple(pairs))
     except SymkinError as exc:
         raise herr(str(exc)) from None
-    info = {"source": source, "description": doc.get("description", ""), "band": band,
-            "parameters": descriptions, "hamiltonian": raw}
-    object.__setattr__(model, "_modelfile", info) if False else None  # Model is frozen; keep info apart
-    _INFO[id(model)] = (model, info)
-    return model
-
-
-_INFO = {}
-
-
-def file_info(model):
-    """Metadata of a model read from a file (source, description, default band, descriptions), or None."""
-    hit = _INFO.get(id(model))
-    return hit[1] if hit and hit[0] is model else None
+    return ModelFile(model, source, str(doc.get("description", "")), band, descriptions, raw)
 
 
 def _scalar(x, names, err):
@@ -506,6 +508,11 @@ def _scalar(x, names, err):
 
 def load_model(path):
     """Read a model file (see the module docstring) into a :class:`symkin.Model`."""
+    return read_model_file(path).model
+
+
+def read_model_file(path) -> ModelFile:
+    """Read a model file into a :class:`ModelFile` (model plus metadata)."""
     try:
         with open(path, "rb") as fh:
             data = fh.read(1_000_001)
@@ -517,4 +524,4 @@ def load_model(path):
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ModelFileError(f"not UTF-8 text (byte {exc.start})", str(path)) from None
-    return parse_model(text, str(path))
+    return parse_model_file(text, str(path))
