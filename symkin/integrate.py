@@ -122,3 +122,45 @@ def _at(prim, L, x):
     if x is sp.oo:
         return sp.limit(prim, L, sp.oo)
     return prim.subs(L, x)
+
+
+def sea_antiderivative(f, kvar, Lam, d_squared):
+    r"""Antiderivative in :math:`u = k^2` of :math:`f(k, \Lambda)\,k\,dk = \tfrac12 f\,du`, where f is rational in
+    k (even) and :math:`\Lambda = |\mathbf d(k)|` with :math:`\Lambda^2 = Q(u)`.
+
+    f is first brought to the form :math:`p_0(u) + p_1(u)\Lambda` (exact, by inverting the denominator
+    modulo :math:`\Lambda^2 - Q`).  :math:`\int p_0` is a rational integral; for the algebraic part an
+    ansatz :math:`T(u)\Lambda` with :math:`T = A(u)/D(u)` (A polynomial, D the denominator of
+    :math:`S = p_1 Q`) solves :math:`T'Q + TQ'/2 = S` as a linear system -- for two-band blocks this is
+    the solid-angle structure of the Berry curvature.
+
+    Returns ``(F, u)`` with F a function of u and Lam, or ``None`` if the ansatz fails.
+    """
+    u = sp.Symbol("u", positive=True)
+    Q = sp.expand(d_squared.subs(kvar, sp.sqrt(u)))
+    g = sp.cancel(sp.expand(f / 2).xreplace({kvar: sp.sqrt(u)}))
+    if g.has(kvar) or not g.is_rational_function(u, Lam):
+        return None
+    num, den = sp.fraction(sp.cancel(g))
+    P = sp.Poly(Lam**2 - Q, Lam)
+    num_p, den_p = sp.Poly(num, Lam).rem(P), sp.Poly(den, Lam).rem(P)
+    if den_p.degree() > 0:
+        num_p = (num_p * sp.invert(den_p, P)).rem(P)
+        den_p = sp.Poly(1, Lam)
+    den_e = den_p.as_expr()
+    p0 = sp.cancel(num_p.coeff_monomial(1) / den_e)
+    p1 = sp.cancel(num_p.coeff_monomial(Lam) / den_e)
+    F = sp.integrate(sp.apart(p0, u), u) if p0 != 0 else sp.S.Zero
+    if p1 != 0:
+        S = sp.cancel(p1 * Q)
+        N, D = sp.fraction(S)
+        deg = sp.degree(N, u) + sp.degree(D, u) + 1
+        cs = sp.symbols(f"_a0:{deg + 1}")
+        A = sum(c * u**i for i, c in enumerate(cs))
+        eq = sp.expand(A.diff(u) * Q * D - A * D.diff(u) * Q + A * Q.diff(u) * D / 2 - N * D)
+        sol = sp.solve(sp.Poly(eq, u).coeffs(), cs, dict=True)
+        if not sol:
+            return None
+        T = sp.cancel((A / D).xreplace(sol[0]).xreplace({c: 0 for c in cs}))
+        F += T * Lam
+    return F, u

@@ -26,7 +26,7 @@ import sympy as sp
 from . import conventions as cv
 from .bands import conj, k, polar_subs, z
 from .errors import ShapeError
-from .integrate import angular_average, laurent_coeff, radial_integral
+from .integrate import angular_average, laurent_coeff, radial_integral, sea_antiderivative
 from .kinetics import E_VEC, kinetics
 from .model import Model, dagger
 from .results import Result
@@ -134,10 +134,11 @@ def intrinsic_density(model, O, band):
 
 
 def _occupied_intervals(kin, band):
-    """Radial intervals where band is below E_F (numeric decision at the sample point)."""
+    """Radial intervals (end points: 0, a Ring, or oo) where band is below E_F (decided at the
+    sample point; the closed form holds throughout the regime)."""
     rs = kin.rs
     radii = sorted(rs.rings_at(band, rs.E_F), key=lambda R: R.numeric[R.r])
-    pts = [sp.S.Zero] + [R.radius for R in radii] + [sp.oo]
+    pts = [sp.S.Zero] + radii + [sp.oo]
     nums = [0.0] + [R.numeric[R.r] for R in radii] + [np.inf]
     out = []
     for (lo, hi), (nlo, nhi) in zip(zip(pts[:-1], pts[1:]), zip(nums[:-1], nums[1:])):
@@ -152,14 +153,34 @@ def fermi_sea(model, O, regime=None):
     r"""Intrinsic contribution :math:`\sum_{mk}(ie/\hbar)[\mathcal T,\mathbf E\cdot\mathcal R']^m n_{FD}`
     (Eqs. 57, 72), a Fermi-sea integral over every occupied band (valence band included)."""
     kin = kinetics(model, regime)
+    d2 = kin.rs.blk.d_squared
     tot = sp.S.Zero
     for band in range(kin.n):
         dens, Lam = intrinsic_density(model, O, band)
         if dens == 0:
             continue
+        anti = sea_antiderivative(dens / (2 * sp.pi), k, Lam, d2)
         for lo, hi in _occupied_intervals(kin, band):
-            tot += radial_integral(k * dens / (2 * sp.pi), k, lo, hi, kin.rs.blk.d_squared, Lam)
+            if anti is None:
+                tot += radial_integral(k * dens / (2 * sp.pi), k, _radius(lo), _radius(hi), d2, Lam)
+                continue
+            F, u = anti
+            tot += _sea_at(kin, F, u, Lam, hi) - _sea_at(kin, F, u, Lam, lo)
     return sp.factor(sp.cancel(tot))
+
+
+def _radius(x):
+    return x.radius if hasattr(x, "radius") else x
+
+
+def _sea_at(kin, F, u, Lam, x):
+    """Antiderivative at an end point: 0, oo, or a Fermi ring (closed form via the ring relation)."""
+    d2u = sp.expand(kin.rs.blk.d_squared.subs(k, sp.sqrt(u)))
+    if x is sp.oo:
+        return sp.limit(F.xreplace({Lam: sp.sqrt(d2u)}), u, sp.oo)
+    if x == 0:
+        return sp.cancel(F.xreplace({Lam: sp.sqrt(d2u.subs(u, 0))}).subs(u, 0))
+    return kin.rs.reduce(F.xreplace({u: x.r**2, Lam: x.Lam}), final=sp.cancel)
 
 
 # ---------------------------------------------------------------------- named observables

@@ -1,0 +1,199 @@
+"""The ``symkin`` command line (docs/cli.md).
+
+    symkin models
+    symkin derive MODEL [--observable hall|spin|torque|spin-hall|all] [--format table|latex|json]
+                        [--out DIR] [--plot] [--band conduction|valence|gap] [--sample N]
+
+MODEL is a built-in name (``symkin models``) or the path of a TOML model file
+(:mod:`symkin.modelfile`).  Errors in the input (a bad model file, an unsupported model, a missing
+regime) are reported as one line on stderr with exit status 2 -- never a traceback (set
+``SYMKIN_DEBUG=1`` to see one).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+import sympy as sp
+
+from . import __version__
+from .errors import SymkinError
+
+FORMATS = ("table", "latex", "json")
+BANDS = ("conduction", "valence", "gap")
+OBS_CHOICES = ("hall", "spin", "torque", "spin-hall", "all")
+
+
+class CLIError(SymkinError):
+    """A usage problem found after option parsing (e.g. an unknown model name)."""
+
+
+def _builtins():
+    from .models import BUILTINS
+    return BUILTINS
+
+
+def resolve_model(spec):
+    """(model, source, description, default band) of a built-in name or a model-file path."""
+    builtins = _builtins()
+    if spec in builtins:
+        fn = builtins[spec]
+        return fn(), f"built-in {spec}", _first_line(fn.__doc__), None
+    looks_like_path = os.sep in spec or spec.endswith(".toml") or os.path.exists(spec)
+    if not looks_like_path:
+        raise CLIError(f"unknown model {spec!r}: not a built-in ({', '.join(builtins)}) and not a file")
+    from .modelfile import read_model_file
+    mf = read_model_file(spec)
+    return mf.model, spec, mf.description, mf.band
+
+
+def _first_line(doc):
+    """First paragraph of a docstring as plain text (RST roles and literals stripped)."""
+    import re
+    doc = " ".join((doc or "").strip().split("\n\n")[0].split())
+    doc = re.sub(r":math:`([^`]*)`", r"\1", doc).replace("``", "")
+    return doc.rstrip(":").rstrip(",").strip()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="symkin")
+def cli():
+    """symkin: closed-form disorder-dependent linear response of 2D multiband models
+    (Burgos Atencia, Niu, Culcer, PRR 4, 013001 (2022))."""
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+def models(fmt):
+    """List the built-in models with their Hamiltonians."""
+    rows = []
+    for name, fn in _builtins().items():
+        m = fn()
+        rows.append((name, m, _first_line(fn.__doc__)))
+    if fmt == "json":
+        click.echo(json.dumps({"schema": 1, "models": [
+            {"name": n, "description": d, "hamiltonian": {"str": sp.sstr(m.H), "latex": sp.latex(m.H)},
+             "parameters": sorted(s.name for s in m.parameters)} for n, m, d in rows]}, indent=2))
+        return
+    from .report import _unicode_ok
+    uni = _unicode_ok()
+    for n, m, d in rows:
+        click.echo(f"{n}")
+        click.echo(f"  {d}")
+        pretty = sp.pretty(sp.Eq(sp.Symbol("H"), m.H, evaluate=False), use_unicode=uni)
+        click.echo("\n".join("    " + line for line in pretty.split("\n")))
+        click.echo(f"  parameters: {', '.join(sorted(s.name for s in m.parameters))}\n")
+    click.echo("MODEL may also be the path of a TOML model file (docs/cli.md; examples in derivations/*.toml).")
+
+
+@cli.command()
+@click.argument("model")
+@click.option("--observable", type=click.Choice(OBS_CHOICES), default="hall", show_default=True,
+              help="What to derive.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table: terminal table; latex: standalone .tex report; json: for numeric codes.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Output directory (latex: default build/; table/json: default stdout).")
+@click.option("--plot", is_flag=True, help="Also write a PNG of sigma_yx by mechanism vs xi = M/epsilon_F.")
+@click.option("--band", type=click.Choice(BANDS), default=None,
+              help="Fermi-level regime (default: the model file's band, else conduction).")
+@click.option("--sample", "n_sample", type=click.IntRange(min=0, max=100000), default=0,
+              help="json: add N numeric evaluations at documented parameter points.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the --sample points.")
+@click.option("--jobs", type=click.IntRange(min=1, max=64), default=None,
+              help="Worker processes for the LaTeX report stages (default: up to 4 CPUs).")
+@click.option("--stage-timeout", type=click.FloatRange(min=0), default=None,
+              help="Give up on a stage after this many seconds (report: stage shown as not available).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
+def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, stage_timeout, quiet):
+    """Derive the response of MODEL (built-in name or .toml model file)."""
+    from . import report as rp
+    mdl, source, description, file_band = resolve_model(model)
+    regime = band or file_band
+    if regime is not None:
+        from .fermi import get_regime
+        get_regime(mdl, regime)  # a missing regime is a one-line error before any work
+    obs = rp.observable_keys(observable)
+    progress = rp.Progress(enabled=not quiet)
+    written = []
+    try:
+        if fmt == "latex":
+            jobs = jobs or max(1, min(4, os.cpu_count() or 1))
+            stages = rp.run_stages(mdl, regime, rp.report_tasks(obs), jobs=jobs, progress=progress,
+                                   timeout=stage_timeout)
+            written.append(rp.write_latex(mdl, stages, out_dir or "build", regime, obs, source, description))
+            results = {o: stages[f"observable:{o}"] for o in obs
+                       if not isinstance(stages.get(f"observable:{o}"), rp.Unavailable)}
+        else:
+            stages = rp.run_stages(mdl, regime, rp.observable_tasks(obs), jobs=1, progress=progress,
+                                   timeout=stage_timeout, strict=tuple(f"observable:{o}" for o in obs))
+            results = {o: stages[f"observable:{o}"] for o in obs}
+            if fmt == "table":
+                text = "\n\n".join(rp.text_table(results[o], key=rp.OBSERVABLES[o][0]) for o in obs) + "\n"
+            else:
+                progress.start("JSON export" + (f" with {n_sample} sample points" if n_sample else ""))
+                doc = rp.json_document(mdl, results, regime, samples=n_sample, seed=seed, source=source)
+                text = json.dumps(doc, indent=1, allow_nan=True) + "\n"
+                progress.done("JSON export" + (f" with {n_sample} sample points" if n_sample else ""))
+            if out_dir:
+                os.makedirs(out_dir, exist_ok=True)
+                path = os.path.join(out_dir, rp.safe_filename(mdl.name) + (".txt" if fmt == "table" else ".json"))
+                with open(path, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+                written.append(path)
+            else:
+                click.echo(text, nl=False)
+        if plot:
+            r = results.get("hall")
+            if r is None:
+                progress.start("sigma_yx for the plot")
+                r = rp.compute_observable("hall", mdl, regime)
+                progress.done("sigma_yx for the plot")
+            written.append(rp.plot_hall(mdl, r, out_dir or ".", regime))
+    finally:
+        progress.close()
+    for p in written:
+        click.echo(f"wrote {p}", err=True)
+
+
+def main(argv=None):
+    """Console entry point: run the CLI; input errors -> one line on stderr, exit status 2."""
+    debug = bool(os.environ.get("SYMKIN_DEBUG"))
+    try:
+        rv = cli.main(args=argv, prog_name="symkin", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("symkin: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        if debug:
+            raise
+        exc.show()
+        sys.exit(exc.exit_code)
+    except SymkinError as exc:
+        if debug:
+            raise
+        click.echo(f"symkin: error: {_one_line(exc)}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("symkin: interrupted", err=True)
+        sys.exit(130)
+    except (BrokenPipeError, click.exceptions.Exit) as exc:
+        sys.exit(getattr(exc, "exit_code", 0))
+    except Exception as exc:  # noqa: BLE001 -- never a traceback for users
+        if debug:
+            raise
+        click.echo(f"symkin: internal error: {type(exc).__name__}: {_one_line(exc)} "
+                   "(set SYMKIN_DEBUG=1 for a traceback)", err=True)
+        sys.exit(1)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _one_line(exc):
+    s = " ".join(str(exc).split())
+    return s if len(s) <= 400 else s[:397] + "..."
+
+
+if __name__ == "__main__":
+    main()
