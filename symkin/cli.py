@@ -103,7 +103,8 @@ def models(fmt):
               help="json: add N numeric evaluations at documented parameter points.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the --sample points.")
 @click.option("--jobs", type=click.IntRange(min=1, max=64), default=None,
-              help="Worker processes for the LaTeX report stages (default: up to 4 CPUs).")
+              help="Worker processes for the LaTeX report stages (default 1: one process shares the "
+                   "engine's caches).")
 @click.option("--stage-timeout", type=click.FloatRange(min=0), default=None,
               help="Give up on a stage after this many seconds (report: stage shown as not available).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
@@ -120,7 +121,7 @@ def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, st
     written = []
     try:
         if fmt == "latex":
-            jobs = jobs or max(1, min(4, os.cpu_count() or 1))
+            jobs = jobs or 1
             stages = rp.run_stages(mdl, regime, rp.report_tasks(obs), jobs=jobs, progress=progress,
                                    timeout=stage_timeout)
             written.append(rp.write_latex(mdl, stages, out_dir or "build", regime, obs, source, description))
