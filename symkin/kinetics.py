@@ -55,8 +55,9 @@ E_VEC = (cv.E_x, cv.E_y)
 class Kinetics:
     """The kinetic chain of one model in one Fermi-level regime (built once, then queried)."""
 
-    def __init__(self, model: Model, regime):
+    def __init__(self, model: Model, regime, gauge=None):
         self.model = model
+        self.gauge = gauge  # optional (ring, w) -> diagonal phase matrix multiplying the eigenvectors
         self.regime = get_regime(model, regime)
         self.rs = RingSet(model, self.regime)
         self.n = self.rs.n
@@ -70,7 +71,8 @@ class Kinetics:
     # ------------------------------------------------------------------ ring-level building blocks
     def U(self, ring, w):
         """Eigenvector columns at the ring, angle w = e^{i theta}: diag(w^-j) U(theta=0)."""
-        return sp.diag(*[w ** (-j) for j in self.charges]) * self.rs.eigenvectors(ring)
+        U = sp.diag(*[w ** (-j) for j in self.charges]) * self.rs.eigenvectors(ring)
+        return U * self.gauge(ring, w) if self.gauge else U
 
     def Udag(self, ring, w):
         return dagger_z(self.U(ring, w))

@@ -908,12 +908,12 @@ def text_table(r, width=None, unicode=None, key=None):
     for n, x in r.items():
         txt = sp.pretty(x, use_unicode=unicode, num_columns=avail)
         rows.append((n, f"Eq. {eqs[n]}" if n in eqs else "", txt.split("\n")))
-    wexpr = min(avail, max(len(line) for _, _, lines in rows for line in lines))
+    wexpr = min(avail, max([len("expression")] + [len(line) for _, _, lines in rows for line in lines]))
     h, v = ("─", "│") if unicode else ("-", "|")
     sep = lambda c: h * (w1 + 2) + c + h * (w2 + 2) + c + h * (wexpr + 2)
     top, mid_, bottom = (sep("┬"), sep("┼"), sep("┴")) if unicode else (sep("+"),) * 3
     head = f"{r.quantity} -- model {r.model}, {r.regime}" if r.model else r.quantity
-    out = [head, top, f" {'contribution':<{w1}} {v} {'paper':<{w2}} {v} expression", mid_]
+    out = [head, top, f" {'contribution':<{w1}} {v} {'TI paper':<{w2}} {v} expression", mid_]
     for i, (n, e, lines) in enumerate(rows):
         mid = (len(lines) - 1) // 2
         for j, line in enumerate(lines):

@@ -1,0 +1,121 @@
+"""Properties every result must have, independent of the TI's algebra: basis and gauge independence,
+symmetry under M -> -M and chirality reversal, the gap, bad input."""
+import pytest
+import sympy as sp
+
+from symkin import Model, WhiteNoise, anomalous_hall, errors, regimes
+from symkin.kinetics import Kinetics
+from symkin.models import M, Delta, k_x, k_y, massive_dirac, sx, sy, sz, ti_surface, v, v_F
+from symkin.observables import _extrinsic
+
+from conftest import e, eF, hbar, same, u0
+
+c = lambda x: e**2 / (2 * sp.pi * hbar) * x
+
+
+def eq86(mass, vel=v_F):
+    x = mass / eF
+    return 4 * c(x) * (1 + x**2) / (1 + 3 * x**2) ** 2
+
+
+def test_massive_dirac_equals_ti():
+    s = anomalous_hall(massive_dirac())
+    assert same(s.total, eq86(Delta))
+
+
+def test_constant_basis_change_leaves_sigma_unchanged():
+    U = sp.Matrix([[1, 1], [1, -1]]) / sp.sqrt(2)   # Hadamard: sigma_z <-> sigma_x, not a z rotation
+    rot = ti_surface().with_basis(U)
+    s = anomalous_hall(rot)
+    assert same(s.total, eq86(M))
+    assert same(s.skew, anomalous_hall(ti_surface()).skew)
+
+
+def test_opposite_chirality_flips_sign():
+    H = hbar * v * (k_x * sx - k_y * sy) + Delta * sz
+    s = anomalous_hall(Model(H, (k_x, k_y), WhiteNoise(u0), name="anti-chiral"))
+    assert same(s.total, -eq86(Delta))
+    for name, x in s.contributions.items():
+        assert same(x, -anomalous_hall(massive_dirac())[name]), name
+
+
+def test_mass_reversal_flips_sign():
+    s, s0 = anomalous_hall(ti_surface(mass=-M)), anomalous_hall(ti_surface())
+    for name, x in s.items():
+        assert same(x, -s0[name]), name
+
+
+@pytest.mark.parametrize("mass,sign", [(M, 1), (-M, -1)])
+def test_gap_is_half_quantized(mass, sign):
+    s = anomalous_hall(ti_surface(mass=mass), regime="gap")
+    assert same(s.total, sign * e**2 / (4 * sp.pi * hbar))
+    assert s.skew == 0 and s.side_jump == 0 and s.extrinsic_velocity == 0
+
+
+def test_valence_band_by_particle_hole_symmetry():
+    # E_F = -epsilon_F: the TI surface is particle-hole symmetric, sigma_yx(-eF) = sigma_yx(eF)
+    s, s0 = anomalous_hall(ti_surface(), "valence"), anomalous_hall(ti_surface())
+    assert same(s.total, s0.total)
+
+
+def test_regimes_of_the_ti():
+    names = [r.name for r in regimes(ti_surface())]
+    assert names == ["valence", "gap", "conduction"]
+    cond = regimes(ti_surface())[-1]
+    assert cond.lower == M and cond.bands == (0,)
+
+
+def test_gauge_independence():
+    """Multiply the eigenvectors by ring- and angle-dependent phases: nothing observable changes."""
+    model = ti_surface()
+    phases = [sp.Rational(3, 5) + sp.I * sp.Rational(4, 5), sp.Rational(5, 13) - sp.I * sp.Rational(12, 13)]
+    gauge = lambda ring, w: sp.diag(w**2 * phases[0], w**-3 * phases[1])
+    plain, twisted = Kinetics(model, None), Kinetics(model, None, gauge=gauge)
+    vy = model.velocity_operator()[1]
+    for kin_a, kin_b in [(plain, twisted)]:
+        diag = lambda kin: (lambda R: sp.diag(*[kin.band_matrix(vy, R)[i, i] for i in range(2)]))
+        for dist in ("n_side_jump", "n_skew", "n_leading"):
+            a = kin_a.rs.reduce(kin_a.fermi_sum(getattr(kin_a, dist)(), diag(kin_a)))
+            b = kin_b.rs.reduce(kin_b.fermi_sum(getattr(kin_b, dist)(), diag(kin_b)))
+            assert same(a, b), dist
+        assert same(kin_a.rs.reduce(_extrinsic(kin_a, vy)), kin_b.rs.reduce(_extrinsic(kin_b, vy)))
+    # the off-diagonal S_ext itself is gauge covariant, not invariant
+    assert not same(plain.rs.reduce(plain.S_ext()[0][0, 1]), twisted.rs.reduce(twisted.S_ext()[0][0, 1]))
+
+
+# ------------------------------------------------------------------------------- bad input
+def test_non_hermitian():
+    with pytest.raises(errors.NonHermitianError):
+        Model(sp.Matrix([[M, k_x], [0, -M]]), (k_x, k_y))
+
+
+def test_wrong_shape_for_two_band_engine():
+    H = sp.diag(M, -M, M) + k_x * sp.ones(3, 3)
+    with pytest.raises(errors.ShapeError):
+        anomalous_hall(Model(H, (k_x, k_y)))
+    with pytest.raises(errors.ShapeError):
+        Model(sp.Matrix([[M, k_x, 0], [k_x, -M, 0]]), (k_x, k_y))
+
+
+def test_momenta_and_assumptions():
+    q = sp.Symbol("q")  # no real assumption
+    with pytest.raises(errors.AssumptionError):
+        Model(hbar * v * (q * sx + k_y * sy), (q, k_y))
+    a = sp.Symbol("a")  # parameter without assumption
+    with pytest.raises(errors.AssumptionError):
+        Model(a * sz + hbar * v * (k_x * sx + k_y * sy), (k_x, k_y))
+    with pytest.raises(errors.AssumptionError):
+        WhiteNoise(sp.Symbol("u"))
+
+
+def test_anisotropic_model_is_refused():
+    w = sp.Symbol("w", positive=True)
+    H = hbar * v * (k_x * sx + k_y * sy) + (Delta + w * (k_x**2 - k_y**2)) * sz
+    with pytest.raises(errors.AnisotropicModelError):
+        anomalous_hall(Model(H, (k_x, k_y)))
+
+
+def test_degenerate_bands_are_refused():
+    H = hbar * v * (k_x * sx + k_y * sy)   # massless: bands touch at k = 0
+    with pytest.raises(errors.DegeneracyError):
+        regimes(Model(H, (k_x, k_y)))
