@@ -255,17 +255,25 @@ class RingSet:
         expr = sp.sympify(expr)
         if isinstance(expr, sp.MatrixBase):
             return expr.applyfunc(lambda x: self.reduce(x, final))
+        simple = True
         for ring in reversed(self.rings):
             if not (expr.free_symbols & {ring.r, ring.Lam, ring.t, ring.c}):
                 continue
             r = ring.r
             lam_r = sp.expand((ring.energy - self._d0.subs(k, r)) * (1 if ring.band == 0 else -1))
             t_val = self.blk.t_of(ring.Lam).subs(k, r)
+            P = self.relation(ring)
+            if P.degree() > 2:
+                # k_F is a root of a quartic (k-dependent mass, particle-hole asymmetry): substitute the
+                # closed forms without rational simplification (exact; cancel would not finish)
+                simple = False
+                expr = expr.xreplace({ring.c: 1 / sp.sqrt(1 + ring.t**2)}).xreplace({ring.t: t_val})
+                expr = expr.xreplace({ring.Lam: ring.Lam_value}).xreplace({r: ring.radius})
+                continue
             expr = sp.cancel(expr.xreplace({ring.c: 1 / sp.sqrt(1 + ring.t**2)}))
             expr = sp.cancel(expr.xreplace({ring.t: t_val}))
             expr = sp.cancel(expr.xreplace({ring.Lam: lam_r}))
             if expr.has(r):
-                P = self.relation(ring)
                 num, den = sp.fraction(expr)
                 num_p, den_p = sp.Poly(num, r), sp.Poly(den, r)
                 if den_p.degree() > 0:
@@ -277,6 +285,8 @@ class RingSet:
                 expr = sp.cancel(num_p.as_expr() / den_p.as_expr())
                 if expr.has(r):
                     expr = sp.cancel(expr.xreplace({r: ring.radius}))
+        if not simple:
+            return expr
         return final(expr) if final else expr
 
     def density_of_states(self, band=None):

@@ -188,7 +188,9 @@ HALL_LABELS = {"intrinsic": "int", "extrinsic_velocity": "ext", "side_jump": "sj
 
 
 def _coeff(x, Ei):
-    return sp.factor(sp.cancel(sp.expand(x).coeff(Ei)))
+    """Coefficient of a field component in an expression linear in E_x, E_y."""
+    y = sp.diff(x, Ei)
+    return sp.factor(sp.cancel(y)) if sp.count_ops(y) < 300 else y
 
 
 def anomalous_hall(model: Model, regime=None) -> Result:

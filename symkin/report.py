@@ -827,7 +827,7 @@ def sample_points(model, regime, n, seed=0):
     reg = get_regime(model, regime)
     rng = np.random.default_rng(seed)
     base = model.sample_point()
-    exact = all(b is None or not b.atoms(sp.Float) for b in (reg.lower, reg.upper))
+    exact = all(b is None or not sp.sympify(b).atoms(sp.Float) for b in (reg.lower, reg.upper))
     fixed_hbar = any(k == "hbar" for k, _ in model.sample)
     s_lo = _num(reg.lower, base) if reg.lower is not None else 0.0
     pts = []

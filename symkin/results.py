@@ -147,5 +147,5 @@ def _sup(symbol, sup):
 
 def _tidy(x):
     if isinstance(x, sp.MatrixBase):
-        return x.applyfunc(lambda y: sp.factor(sp.cancel(y)))
-    return sp.factor(sp.cancel(x))
+        return x.applyfunc(_tidy)
+    return sp.factor(sp.cancel(x)) if sp.count_ops(x) < 300 else x

@@ -1,0 +1,78 @@
+"""`make bench`: cold wall times of the symbolic derivations (each in a fresh interpreter, imports
+included, nothing cached across processes), per-stage times, lambdify throughput, then the numeric
+back-ends (bench/bench_numeric.py).  Figures are printed, never asserted.
+
+Targets (2-core machine): TI sigma_yx < 5 s cold; TI spin density < 5 s cold; lambdify >= 1e6 points/s.
+"""
+import os
+import subprocess
+import sys
+import textwrap
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+COLD = {
+    "TI sigma_yx (anomalous_hall), cold": "from symkin import anomalous_hall; from symkin.models import ti_surface; anomalous_hall(ti_surface())",
+    "TI spin density (spin_density), cold": "from symkin import spin_density; from symkin.models import ti_surface; spin_density(ti_surface())",
+    "TI torque (spin_orbit_torque), cold": "from symkin import spin_orbit_torque; from symkin.models import ti_surface; spin_orbit_torque(ti_surface())",
+    "massive Dirac sigma_yx, cold": "from symkin import anomalous_hall; from symkin.models import massive_dirac; anomalous_hall(massive_dirac())",
+}
+
+STAGES = textwrap.dedent("""
+    import time
+    t0 = time.perf_counter()
+    import symkin
+    from symkin.models import ti_surface
+    from symkin.kinetics import kinetics
+    from symkin.observables import fermi_sea, _extrinsic
+    t = time.perf_counter(); print(f"  {'import symkin':32s} {t - t0:6.2f} s"); last = t
+    m = ti_surface(); kin = kinetics(m, None)
+    vy = m.velocity_operator()[1]
+    for name, f in [("bands, rings, regime", lambda: kin.rs.fermi_rings()),
+                    ("n^(-1) (Boltzmann, harmonics)", kin.n_leading),
+                    ("D', S_ext", kin.S_ext),
+                    ("J_E -> n^sj", kin.n_side_jump),
+                    ("J_sk -> n^sk (both shells)", kin.n_skew),
+                    ("beta (extrinsic vertex) sum", lambda: kin.rs.reduce(_extrinsic(kin, vy))),
+                    ("Fermi sea (Berry curvature)", lambda: fermi_sea(m, vy))]:
+        f(); t = time.perf_counter(); print(f"  {name:32s} {t - last:6.2f} s"); last = t
+    print(f"  {'total':32s} {last - t0:6.2f} s")
+""")
+
+LAMBDIFY = textwrap.dedent("""
+    import time, numpy as np
+    from symkin import anomalous_hall
+    from symkin.models import ti_surface
+    f = anomalous_hall(ti_surface()).lambdify()
+    n = 1_000_000
+    args = dict(e=np.ones(n), hbar=np.ones(n), v_F=np.ones(n), M=np.full(n, 0.3),
+                epsilon_F=np.linspace(0.31, 3.0, n), u_0=np.full(n, 0.1))
+    f(**args); t0 = time.perf_counter(); f(**args); dt = time.perf_counter() - t0
+    print(f"  sigma_yx(xi) on 1e6 points: {dt*1e3:.1f} ms -> {n/dt:.3g} points/s (target >= 1e6)")
+""")
+
+
+def run(code):
+    import time
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if out.returncode:
+        print(out.stderr[-2000:])
+    return time.perf_counter() - t0, out.stdout
+
+
+def main():
+    print("symkin benchmarks (wall time, fresh interpreter each, 2-core target machine)")
+    for name, code in COLD.items():
+        dt, _ = run(code)
+        print(f"  {name:42s} {dt:6.2f} s")
+    print("TI sigma_yx by stage (one process):")
+    print(run(STAGES)[1], end="")
+    print("lambdify (NumPy back-end):")
+    print(run(LAMBDIFY)[1], end="")
+    print("numeric back-ends:")
+    subprocess.run([sys.executable, os.path.join(HERE, "bench_numeric.py")])
+
+
+if __name__ == "__main__":
+    main()
