@@ -120,7 +120,12 @@ class Result:
         syms = sorted(self.free_symbols, key=lambda s: s.name)
         names = [s.name for s in syms]
         modules = {"numpy": "numpy", "scipy": ["scipy", "numpy"], "mpmath": "mpmath"}[backend]
-        funcs = {n: sp.lambdify(syms, x, modules=modules) for n, x in self.items()}
+        def compile_(x):
+            if isinstance(x, sp.MatrixBase):  # one function per component, broadcast together
+                return [sp.lambdify(syms, y, modules=modules) for y in x]
+            return sp.lambdify(syms, x, modules=modules)
+
+        funcs = {n: compile_(x) for n, x in self.items()}
 
         def f(**values):
             missing = [n for n in names if n not in values]
@@ -129,12 +134,12 @@ class Result:
             args = [values[n] for n in names]
             out = {}
             for n, g in funcs.items():
-                y = g(*args)
-                if backend == "numpy":
-                    y = np.asarray(y)
-                    if y.ndim >= 2 and y.shape[1] == 1:  # column matrix
-                        y = y[:, 0]
-                out[n] = y
+                if isinstance(g, list):
+                    y = [gi(*args) for gi in g]
+                    out[n] = np.array(np.broadcast_arrays(*y)) if backend != "mpmath" else y
+                else:
+                    y = g(*args)
+                    out[n] = np.broadcast_to(y, np.broadcast(*args).shape) if backend == "numpy" else y
             return out
 
         f.parameters = tuple(names)
