@@ -12,8 +12,8 @@ spin density must rotate with the basis -- so the derivation checks, exactly:
 3. here v = v sigma, so j_y = -e v <sigma_y>: sigma_yx = -e v <s_y>/E_x term by term
    (the Edelstein part carries no Hall current);
 4. the spin density is the TI's rotated by -pi/2 about z: <s>_MD = R_z(-pi/2) <s>_TI;
-5. the valence band (E_F = -epsilon_F) and the gap (intrinsic only: sigma_yx = e^2/(4 pi hbar)
-   sign(Delta) ... here -e^2/(4 pi hbar) ... as derived) are printed for reference.
+5. the valence band (E_F = -epsilon_F) and the gap (intrinsic only, e^2/(4 pi hbar) = e^2/2h: the
+   half-quantized Hall conductivity of one massive Dirac cone) are printed for reference.
 
 Usage:  python derivations/massive_dirac.py [OUTDIR]     (default: build/)
 Writes massive_dirac.tex, massive_dirac.json and massive_dirac_sigma_yx.png; exit status 1 on a mismatch.
@@ -98,6 +98,10 @@ def main(out):
     with open(paths[-1], "w") as fh:
         json.dump(report.json_document(model, {"hall": s, "spin": sd}, samples=5, source=mf.source), fh, indent=1)
     paths.append(report.plot_hall(model, s, out))
+    paths.append(os.path.join(out, "massive_dirac.txt"))
+    with open(paths[-1], "w") as fh:   # the terminal tables (what `symkin derive ... --format table` prints)
+        fh.write("\n\n".join(report.text_table(r, key=report.OBSERVABLES[o][0], unicode=False)
+                              for o, r in {"hall": s, "spin": sd}.items()) + "\n")
     for p in paths:
         print("wrote", p)
     if FAILED:

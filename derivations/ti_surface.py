@@ -174,6 +174,10 @@ def main(out):
     with open(paths[-1], "w") as fh:
         json.dump(doc, fh, indent=1)
     paths.append(report.plot_hall(model, s, out))
+    paths.append(os.path.join(out, "ti_surface.txt"))
+    with open(paths[-1], "w") as fh:   # the terminal tables (what `symkin derive ... --format table` prints)
+        fh.write("\n\n".join(report.text_table(r, key=report.OBSERVABLES[o][0], unicode=False)
+                              for o, r in {"hall": s, "spin": sd, "torque": tq}.items()) + "\n")
     for p in paths:
         print("wrote", p)
     if FAILED:

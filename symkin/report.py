@@ -522,8 +522,9 @@ def latex_report(model, stages, regime=None, observables=("hall",), source=None,
            "works them out for the magnetic topological-insulator surface (Eqs.~68--105), and for other "
            "models the tag marks the analogous step.")
     d.para(r"\textbf{Approximation.} " + tex_escape(cv.APPROXIMATION) + ".")
-    d.para(r"\textbf{Conventions.} " + "; ".join(f"{tex_escape(k)}: {tex_escape(v)}"
-                                                for k, v in cv.CONVENTIONS.items()) + ".")
+    d.para(r"\textbf{Conventions.}")
+    d.add("\\begin{itemize}\n" + "".join(f"\\item {tex_escape(k.replace('_', ' '))}: {tex_escape(v)}\n"
+                                        for k, v in cv.CONVENTIONS.items()) + "\\end{itemize}\n")
 
     # ---- model
     d.add("\\section{Model}\n")
