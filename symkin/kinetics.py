@@ -46,7 +46,7 @@ import sympy as sp
 from . import conventions as cv
 from .bands import dagger_z, polar_subs, z, zp
 from .fermi import RingSet, get_regime
-from .integrate import harmonics, laurent_coeff
+from .integrate import harmonics, laurent_coeff, qcancel
 from .model import Model, dagger
 
 E_VEC = (cv.E_x, cv.E_y)
@@ -101,7 +101,7 @@ class Kinetics:
         for a in range(self.n):
             for b in range(self.n):
                 if a != b:
-                    T[a, b] = sp.cancel(cv.hbar * Xb[a, b] / (sp.I * (e[a] - e[b])))
+                    T[a, b] = qcancel(cv.hbar * Xb[a, b] / (sp.I * (e[a] - e[b])))
         return T
 
     def connection(self, ring, w=z):
@@ -126,7 +126,7 @@ class Kinetics:
                 for a in range(self.n):
                     for d in range(self.n):
                         A[a, d] += wgt * laurent_coeff(O1[a, c] * O2[c, d], zp)
-        self._A[key] = A.applyfunc(sp.cancel)
+        self._A[key] = A.applyfunc(qcancel)
         return self._A[key]
 
     def collide(self, f):
@@ -203,9 +203,9 @@ class Kinetics:
                 for i, (idx, b) in enumerate(pairs):
                     row = laurent_coeff(Jt.get(idx, sp.zeros(self.n, self.n))[b, b], z, l, simplify=sp.expand)
                     for j, x in enumerate(xs):
-                        Amat[i, j] = sp.cancel(row.coeff(x))
+                        Amat[i, j] = qcancel(row.coeff(x))
                     rhs[i] = laurent_coeff(entries.get((idx, b), 0), z, l)
-                xsol = Amat.LUsolve(rhs).applyfunc(sp.cancel)
+                xsol = Amat.LUsolve(rhs).applyfunc(qcancel)
                 for (idx, b), val in zip(pairs, xsol):
                     if val != 0:
                         sol.setdefault(idx, sp.zeros(self.n, self.n))[b, b] += val * z**l
@@ -341,7 +341,7 @@ def _diag(M):
 def _tidy_laurent(x):
     """Collect a Laurent polynomial in z and cancel each coefficient."""
     h = harmonics(x, z)
-    return sp.Add(*[sp.cancel(c) * z**l for l, c in h.items()])
+    return sp.Add(*[qcancel(c) * z**l for l, c in h.items()])
 
 
 @lru_cache(maxsize=32)
