@@ -111,6 +111,8 @@ def models(fmt):
 def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, stage_timeout, quiet):
     """Derive the response of MODEL (built-in name or .toml model file)."""
     from . import report as rp
+    if n_sample and fmt != "json":
+        raise click.UsageError("--sample applies to --format json only")
     mdl, source, description, file_band = resolve_model(model)
     regime = band or file_band
     if regime is not None:

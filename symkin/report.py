@@ -907,8 +907,10 @@ def text_table(r, width=None, unicode=None, key=None):
     avail = max(30, width - w1 - w2 - 7)
     rows = []
     for n, x in r.items():
-        txt = sp.pretty(x, use_unicode=unicode, num_columns=avail)
-        rows.append((n, f"Eq. {eqs[n]}" if n in eqs else "", txt.split("\n")))
+        lines = sp.pretty(x, use_unicode=unicode, num_columns=avail).split("\n")
+        if len(lines) > 12 or any(len(line) > avail for line in lines) or "\u21aa" in "".join(lines):
+            lines = textwrap.wrap(sp.sstr(x), width=avail, break_long_words=True) or [""]  # too big to draw
+        rows.append((n, f"Eq. {eqs[n]}" if n in eqs else "", lines))
     wexpr = min(avail, max([len("expression")] + [len(line) for _, _, lines in rows for line in lines]))
     h, v = ("─", "│") if unicode else ("-", "|")
     sep = lambda c: h * (w1 + 2) + c + h * (w2 + 2) + c + h * (wexpr + 2)

@@ -340,6 +340,11 @@ def test_other_input_errors(capsys, tmp_path):
     assert code == 2 and "no 'valence' regime" in err and err.count("\n") == 1
 
 
+def test_sample_needs_json(capsys):
+    code, _, err = run_main(capsys, "derive", "ti-surface", "--sample", "3")
+    assert code == 2 and "--sample applies to --format json only" in err
+
+
 def test_table_in_the_gap_to_out_dir(capsys, tmp_path):
     code, out, err = run_main(capsys, "derive", "massive-dirac", "--band", "gap", "--out", str(tmp_path), "-q")
     assert code == 0 and out == ""

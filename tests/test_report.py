@@ -234,3 +234,12 @@ def test_in_xi_and_mass(model):
     assert rp.model_mass(model) == M
     form, x = rp.in_xi(TOTAL, model)
     assert sp.cancel(form - TOTAL.subs(eF, M / x)) == 0
+
+
+def test_run_stages_in_worker_processes(model):
+    """jobs > 1: spawned workers; Results (MappingProxy fields) come back intact."""
+    tasks = [("regime", ("regime",)), ("bands", ("bands",)), ("gap Hall", ("observable:hall",))]
+    res = rp.run_stages(model, "gap", tasks, jobs=2)
+    assert res["regime"]["name"] == "gap" and set(res["bands"]) >= {"energies", "xi"}
+    r = res["observable:hall"]
+    assert isinstance(r, Result) and sp.cancel(r.total - e**2 / (4 * sp.pi * hbar)) == 0
