@@ -893,6 +893,24 @@ def _unicode_ok(stream=None):
     return enc.lower().replace("-", "") in ("utf8", "utf16", "utf32")
 
 
+def _cell(x, avail, unicode):
+    """Lines of one table cell: the pretty form, a column vector component by component, or the
+    wrapped str form when the expression is too big to draw."""
+    import textwrap
+    if _is_matrix(x) and x.cols == 1 and x.rows > 1:
+        names = "xyz" if x.rows == 3 else [str(i) for i in range(x.rows)]
+        out = []
+        for lab, comp in zip(names, x):
+            sub = _cell(comp, avail - len(lab) - 2, unicode)
+            mid = (len(sub) - 1) // 2
+            out += [(f"{lab}: " if j == mid else " " * (len(lab) + 2)) + line for j, line in enumerate(sub)]
+        return out
+    lines = sp.pretty(x, use_unicode=unicode, num_columns=avail).split("\n")
+    if len(lines) > 12 or any(len(line) > avail for line in lines) or "\u21aa" in "".join(lines):
+        lines = textwrap.wrap(sp.sstr(x), width=avail, break_long_words=True) or [""]
+    return lines
+
+
 def text_table(r, width=None, unicode=None, key=None):
     """A terminal table: one row per contribution and the total (pretty-printed), the paper equation
     of each closed form, and the approximation."""
@@ -907,10 +925,12 @@ def text_table(r, width=None, unicode=None, key=None):
     avail = max(30, width - w1 - w2 - 7)
     rows = []
     for n, x in r.items():
-        lines = sp.pretty(x, use_unicode=unicode, num_columns=avail).split("\n")
-        if len(lines) > 12 or any(len(line) > avail for line in lines) or "\u21aa" in "".join(lines):
-            lines = textwrap.wrap(sp.sstr(x), width=avail, break_long_words=True) or [""]  # too big to draw
-        rows.append((n, f"Eq. {eqs[n]}" if n in eqs else "", lines))
+        if n == "total" and _is_matrix(x) and x.has(cv.u_0):   # e.g. Edelstein (1/u_0^2) + the rest
+            parts = split_orders(x, cv.u_0)
+            if len(parts) > 1:
+                x = sp.Matrix([sp.Add(*[p[i] for p in parts if p[i] != 0], evaluate=False)
+                               for i in range(len(x))])
+        rows.append((n, f"Eq. {eqs[n]}" if n in eqs else "", _cell(x, avail, unicode)))
     wexpr = min(avail, max([len("expression")] + [len(line) for _, _, lines in rows for line in lines]))
     h, v = ("─", "│") if unicode else ("-", "|")
     sep = lambda c: h * (w1 + 2) + c + h * (w2 + 2) + c + h * (wexpr + 2)
