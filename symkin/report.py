@@ -592,6 +592,8 @@ def latex_report(model, stages, regime=None, observables=("hall",), source=None,
     for key, lhs, tag in (("fermi_wavevector", "k_F", None), ("density_of_states", r"\rho(\epsilon_F)", None),
                           ("scattering_time", r"\tau", None), ("transport_time", r"\tau_{\mathrm{tr}}", 76)):
         v = g(key)
+        if not isinstance(v, Unavailable) and sp.sympify(v).has(sp.zoo, sp.oo, sp.nan):
+            v = Unavailable("infinite: no Fermi circle in this regime")
         if isinstance(v, Unavailable):
             d.na(key.replace("_", " "), v)
         else:
