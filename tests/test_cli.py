@@ -350,3 +350,15 @@ def test_table_in_the_gap_to_out_dir(capsys, tmp_path):
     assert code == 0 and out == ""
     text = (tmp_path / "massive_dirac.txt").read_text()
     assert "gap" in text and "total" in text and "Eq. 86" in text
+
+
+def test_run_all_discovers_every_derivation():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("run_all", os.path.join(ROOT, "derivations", "run_all.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    labels = [label for label, _, _ in mod.items("out", 60)]
+    for script in ("ti_surface", "massive_dirac"):
+        assert f"script {script}.py" in labels and not any(f"model {script}.toml" in x for x in labels)
+    assert "script run_all.py" not in labels
+    assert any(x.startswith("model bhz_like.toml: latex") for x in labels)
