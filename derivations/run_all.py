@@ -50,9 +50,9 @@ def items(out, stage_timeout):
                      base + ["--observable", "all", "--format", "latex", "--out", models, "--plot"] + st,
                      os.path.join(out, "logs", f"{name}.latex.log")))
         todo.append((f"model {name}.toml: json --sample 5",
-                     base + ["--observable", "all", "--format", "json", "--sample", "5", "--out", models] + st,
+                     base + ["--format", "json", "--sample", "5", "--out", models],
                      os.path.join(out, "logs", f"{name}.json.log")))
-        todo.append((f"model {name}.toml: table", base + ["--format", "table", "--out", models] + st,
+        todo.append((f"model {name}.toml: table", base + ["--format", "table", "--out", models],
                      os.path.join(out, "logs", f"{name}.table.log")))
     return todo
 
@@ -63,8 +63,9 @@ def main(argv=None):
     ap.add_argument("--only", nargs="*", default=[], help="run only items whose label contains one of these")
     ap.add_argument("--skip", nargs="*", default=[], help="skip items whose label contains one of these")
     ap.add_argument("--timeout", type=float, default=1800, help="limit per item, seconds (default 1800)")
-    ap.add_argument("--stage-timeout", type=float, default=600,
-                    help="limit per report stage, seconds (default 600; the stage is then 'not available')")
+    ap.add_argument("--stage-timeout", type=float, default=60,
+                    help="limit per stage of a model file's LaTeX report, seconds (default 60; the stage is "
+                         "then shown as 'not available')")
     args = ap.parse_args(argv)
     out = os.path.abspath(args.out)
     os.makedirs(os.path.join(out, "logs"), exist_ok=True)
