@@ -966,6 +966,7 @@ def plot_hall(model, r, out_dir, regime=None, n=400):
     lo = _num(reg.lower, base) if reg.lower is not None else 0.0
     hi = _num(reg.upper, base) if reg.upper is not None else None
     if hi is not None:
+        lo = max(lo, 0.05 * hi)  # keep xi = M/epsilon_F below ~20 in the gap
         eps = np.linspace(lo + (hi - lo) * 1e-3, hi - (hi - lo) * 1e-3, n)
     elif lo > 0:
         eps = lo / np.linspace(0.999, 0.02, n)  # xi = lo/epsilon_F from 1 down to 0.02
@@ -1005,7 +1006,8 @@ def plot_hall(model, r, out_dir, regime=None, n=400):
     ax.set_ylabel(r"$\sigma_{yx}$  [$e^2/h$]")
     shown = {s.name for s in model.parameters}
     fixed = ", ".join(f"{k}={v:g}" for k, v in sorted(base.items()) if k in shown)
-    ax.set_title(f"{model.name}: $\\sigma_{{yx}}$ by mechanism ({reg.name} band)\n{fixed}", fontsize=9)
+    where = "$E_F$ in the gap" if reg.name == "gap" else f"$E_F$ in the {reg.name} band"
+    ax.set_title(f"{model.name}: $\\sigma_{{yx}}$ by mechanism, {where}\n{fixed}", fontsize=9)
     ax.legend(fontsize=8)
     fig.tight_layout()
     os.makedirs(out_dir, exist_ok=True)
