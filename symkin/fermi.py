@@ -258,9 +258,7 @@ class RingSet:
         # cancel over Q(i) is ~10x slower than over Q: replace i by a generic symbol j during the
         # reduction (every step is a ring operation valid for any j) and restore it afterwards
         j = sp.Dummy("j")
-        expr = self._reduce(sp.expand(expr).xreplace({sp.I: j}))
-        if expr is None:
-            return None
+        expr = self._reduce(expr.xreplace({sp.I: j}))
         expr = sp.expand(expr.xreplace({j: sp.I})) if expr.has(j) else expr
         return final(expr) if final else expr
 

@@ -32,8 +32,8 @@ def qcancel(x):
     x = sp.sympify(x)
     if not x.has(sp.I):
         return sp.cancel(x)
-    y = sp.cancel(sp.expand(x).xreplace({sp.I: _J}))
-    return sp.expand(y.xreplace({_J: sp.I})) if y.has(_J) else y
+    y = sp.cancel(x.xreplace({sp.I: _J}))
+    return y.xreplace({_J: sp.I}) if y.has(_J) else y
 
 
 def split_power(term, w):
