@@ -138,7 +138,7 @@ def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, st
             else:
                 progress.start("JSON export" + (f" with {n_sample} sample points" if n_sample else ""))
                 doc = rp.json_document(mdl, results, regime, samples=n_sample, seed=seed, source=source)
-                text = json.dumps(doc, indent=1, allow_nan=True) + "\n"
+                text = json.dumps(doc, indent=1, allow_nan=False) + "\n"
                 progress.done("JSON export" + (f" with {n_sample} sample points" if n_sample else ""))
             if out_dir:
                 os.makedirs(out_dir, exist_ok=True)

@@ -873,7 +873,8 @@ def _plain(y):
         if np.max(np.abs(y.imag), initial=0.0) > 1e-12 * max(1.0, float(np.max(np.abs(y.real), initial=0.0))):
             return {"re": _plain(y.real), "im": _plain(y.imag)}
         y = y.real
-    return y.tolist() if y.ndim else float(y)
+    fin = lambda v: float(v) if math.isfinite(v) else None  # JSON has no NaN/inf: null
+    return [fin(v) for v in y.ravel()] if y.ndim else fin(float(y))
 
 
 def sample_table(model, results, regime, n, seed=0):
