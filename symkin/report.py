@@ -145,50 +145,13 @@ def _stage_fns():
         "density_of_states": ("density of states", lazy("fermi", "density_of_states")),
         "scattering_time": ("scattering time", lazy("disorder", "scattering_time")),
         "transport_time": ("transport time", lazy("disorder", "transport_time")),
-        "leading_distribution": ("leading distribution n^(-1)",
-                                 _fast_or(lazy("kinetics", "leading_distribution"), "n_leading")),
+        "leading_distribution": ("leading distribution n^(-1)", lazy("kinetics", "leading_distribution")),
         "extrinsic_velocity": ("extrinsic velocity beta", lazy("kinetics", "extrinsic_velocity")),
         "extrinsic_spin": ("extrinsic spin gamma", lazy("kinetics", "extrinsic_spin")),
-        "side_jump_distribution": ("side-jump distribution n^sj",
-                                   _fast_or(lazy("kinetics", "side_jump_distribution"), "n_side_jump")),
-        "skew_distribution": ("skew distribution n^sk", _fast_or(lazy("kinetics", "skew_distribution"), "n_skew")),
+        "side_jump_distribution": ("side-jump distribution n^sj", lazy("kinetics", "side_jump_distribution")),
+        "skew_distribution": ("skew distribution n^sk", lazy("kinetics", "skew_distribution")),
         **{f"observable:{n}": (OBSERVABLES[n][1], _observable_stage(n)) for n in OBSERVABLES},
     }
-
-
-def ring_distribution(model, regime, which):
-    r"""A kinetic distribution as {"<band> at |k| = <radius>": coefficient of delta(k - k_F) in theta},
-    the same as ``symkin.kinetics.leading_distribution`` / ``side_jump_distribution`` /
-    ``skew_distribution`` (``which`` = "n_leading", "n_side_jump", "n_skew"), with the closed-form
-    reduction done with the imaginary unit replaced by a generic placeholder symbol j and restored
-    afterwards.  Every step of the reduction (cancel, remainder and inverse modulo the ring relation) is
-    a ring operation valid for any j, hence for j = i; it keeps the multivariate gcds over the
-    integers, which is ~10x faster (skew distribution of the TI: 1.3 s instead of 16 s)."""
-    from . import kinetics as K
-    kin = K.kinetics(model, regime)
-    dist = getattr(kin, which)()
-    j = sp.Dummy("j")
-    labels = ("conduction", "valence")
-    rings = {R.index: R for R in kin.rs.rings}
-    out = {}
-    for idx, F in dist.items():
-        R = rings[idx]
-        for b in range(kin.n):
-            if F[b, b] != 0:
-                red = kin.rs.reduce(sp.expand(F[b, b]).xreplace({sp.I: j}), final=sp.cancel)
-                key = f"{labels[b] if kin.n == 2 else b} at |k| = {sp.sstr(R.radius)}"
-                out[key] = K._to_theta(sp.expand(red.xreplace({j: sp.I})))
-    return out
-
-
-def _fast_or(public, which):
-    """The fast :func:`ring_distribution`; the engine's public stage if its internals differ."""
-    def f(model, regime):
-        try:
-            return ring_distribution(model, regime, which)
-        except (AttributeError, ImportError, TypeError):
-            return public(model, regime)
-    return f
 
 
 def _observable_stage(name):
