@@ -161,6 +161,20 @@ def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, st
         click.echo(f"wrote {p}", err=True)
 
 
+@cli.command()
+@click.argument("model")
+@click.option("--band", type=click.Choice(BANDS), default=None, help="Fermi-level regime (default conduction).")
+@click.option("--points", "n", type=click.IntRange(min=1, max=5), default=3, show_default=True,
+              help="Number of sample points (epsilon_F = 1, 1.3, 1.8, ... x the regime's sample value).")
+def check(model, band, n):
+    """Closed form vs Fermi-contour solver vs Kubo-Streda: sigma_yx with relative deviations."""
+    from .check import check as run_check, format_rows
+    mdl, _, _, file_band = resolve_model(model)
+    band = band or file_band
+    click.echo(f"sigma_yx of {mdl.name}: closed form, symkin.numeric, symkin.kubo (weak disorder)")
+    click.echo(format_rows(run_check(mdl, band, n)))
+
+
 def main(argv=None):
     """Console entry point: run the CLI; input errors -> one line on stderr, exit status 2."""
     debug = bool(os.environ.get("SYMKIN_DEBUG"))
