@@ -150,11 +150,16 @@ def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, st
                 click.echo(text, nl=False)
         if plot:
             r = results.get("hall")
+            if r is None and fmt == "latex" and "hall" in obs:
+                r = stages.get("observable:hall")      # not available: no second attempt
             if r is None:
                 progress.start("sigma_yx for the plot")
-                r = rp.compute_observable("hall", mdl, regime)
+                r = rp.run_task(["observable:hall"], mdl, regime, stage_timeout)[0]["observable:hall"]
                 progress.done("sigma_yx for the plot")
-            written.append(rp.plot_hall(mdl, r, out_dir or ".", regime))
+            if isinstance(r, rp.Unavailable):
+                click.echo(f"symkin: no plot: sigma_yx {r}", err=True)
+            else:
+                written.append(rp.plot_hall(mdl, r, out_dir or ".", regime))
     finally:
         progress.close()
     for p in written:
