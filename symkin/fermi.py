@@ -258,7 +258,9 @@ class RingSet:
         # cancel over Q(i) is ~10x slower than over Q: replace i by a generic symbol j during the
         # reduction (every step is a ring operation valid for any j) and restore it afterwards
         j = sp.Dummy("j")
-        expr = self._reduce(expr.xreplace({sp.I: j}))
+        expr, simple = self._reduce(expr.xreplace({sp.I: j}))
+        if not simple:  # closed forms substituted without simplification (quartic Fermi radius)
+            return expr.xreplace({j: sp.I})
         expr = sp.expand(expr.xreplace({j: sp.I})) if expr.has(j) else expr
         return final(expr) if final else expr
 
@@ -293,7 +295,7 @@ class RingSet:
                 expr = sp.cancel(num_p.as_expr() / den_p.as_expr())
                 if expr.has(r):
                     expr = sp.cancel(expr.xreplace({r: ring.radius}))
-        return expr if simple else expr
+        return expr, simple
 
     def density_of_states(self, band=None):
         """rho(E_F) = sum over Fermi rings of k/(2 pi hbar |v|) (per unit area), closed form."""
