@@ -421,8 +421,23 @@ def tex_escape(s):
     return "".join(rep.get(c, c) for c in s)
 
 
+#: LaTeX longer than this is not typeset as display math (TeX's dimensions overflow near 5 m of
+#: formula); it is printed as wrapped plain text instead
+MAX_DISPLAY = 1500
+
+
+class _Long(str):
+    """LaTeX of an expression too long to display; carries the expression for a text rendering."""
+    expr = None
+
+
 def _L(x):
-    return sp.latex(x)
+    tex = sp.latex(x)
+    if len(tex) <= MAX_DISPLAY:
+        return tex
+    out = _Long(tex)
+    out.expr = x
+    return out
 
 
 def _tag(n, note=""):
@@ -459,10 +474,16 @@ class _Doc:
     def eqs(self, lines):
         """lines: [(lhs, rhs, tag)] -> an align* block (skips empty)."""
         lines = [x for x in lines if x]
-        if not lines:
-            return
-        body = " \\\\\n".join(f"{l} &= {r}{t}" for l, r, t in lines)
-        self.parts.append("\\begin{align*}\n" + body + "\n\\end{align*}\n")
+        short = [x for x in lines if not isinstance(x[1], _Long)]
+        if short:
+            body = " \\\\\n".join(f"{l} &= {r}{t}" for l, r, t in short)
+            self.parts.append("\\begin{align*}\n" + body + "\n\\end{align*}\n")
+        for lhs, rhs, tag in lines:
+            if isinstance(rhs, _Long):  # too long for display math: SymPy's str form, wrapped
+                note = tag.replace(r" \tag*{", " ").replace("}", "") if tag else ""
+                self.parts.append(f"${lhs} =$ (too long to typeset; SymPy form){note}:\n"
+                                  "\\begin{flushleft}\\footnotesize\\ttfamily\n"
+                                  + tex_escape(sp.sstr(rhs.expr)) + "\n\\end{flushleft}\n")
 
     def na(self, what, value):
         self.parts.append(f"\\emph{{{tex_escape(what)}: {tex_escape(str(value))}.}}\n")
@@ -673,7 +694,8 @@ def _observable_section(d, o, r, model):
         if n == "total" and _is_matrix(x) and x.has(u0):
             parts = split_orders(x, u0)
             if len(parts) > 1:
-                rhs = " + ".join(_L(p) for p in parts)
+                joined = " + ".join(sp.latex(p) for p in parts)
+                rhs = joined if len(joined) <= MAX_DISPLAY else rhs
         lines.append((_lhs(r, n), rhs, _tag(eqs.get(n))))
     d.eqs(lines)
     xi_form, xi = in_xi(r.total, model)

@@ -243,3 +243,11 @@ def test_run_stages_in_worker_processes(model):
     assert res["regime"]["name"] == "gap" and set(res["bands"]) >= {"energies", "xi"}
     r = res["observable:hall"]
     assert isinstance(r, Result) and sp.cancel(r.total - e**2 / (4 * sp.pi * hbar)) == 0
+
+
+def test_huge_expressions_fall_back_to_text(model, stages, tmp_path):
+    huge = sum(sp.sqrt(M + j * eF + k) / (j + v_F) for j in range(1, 60))
+    st = {**stages, "transport_time": huge}
+    tex = rp.latex_report(model, st)
+    assert environments_balanced(tex) and "too long to typeset; SymPy form" in tex
+    assert "\\tau_{\\mathrm{tr}} =$" in tex and max(map(len, tex.splitlines())) < 2 * len(sp.sstr(huge)) + 100
