@@ -93,6 +93,13 @@ class Kinetics:
     def energies(self, ring):
         return [self.rs.energy(ring, b) for b in range(self.n)]
 
+    def diagonal_entries(self, dist):
+        """(ring, band, value) for the non-zero band-diagonal entries of a ring distribution."""
+        for idx, F in dist.items():
+            for b in range(self.n):
+                if F[b, b] != 0:
+                    yield self.rs.rings[idx], b, F[b, b]
+
     def interband(self, X, ring, w=z):
         r""":math:`\mathcal T_X^{ab} = \hbar X^{ab}/(i(\epsilon^a-\epsilon^b))` (Eq. 56), zero diagonal."""
         Xb = self.band_matrix(X, ring, w)
@@ -175,15 +182,11 @@ class Kinetics:
         so each angular harmonic :math:`z^l` is a (rings x bands) linear system.  The l = 0 harmonic
         (density) is not driven by a uniform field and must be absent.
         """
-        rings = {R.index: R for R in self.rs.rings}
         shells = {}
-        for idx, F in drive.items():
-            R = rings[idx]
-            for b in range(self.n):
-                if F[b, b] != 0:
-                    E = self.rs.energy(R, b)
-                    key = round(self.rs.num(E).real, 9)
-                    shells.setdefault(key, (E, {}))[1][(idx, b)] = F[b, b]
+        for R, b, val in self.diagonal_entries(drive):
+            E = self.rs.energy(R, b)
+            key = round(self.rs.num(E).real, 9)
+            shells.setdefault(key, (E, {}))[1][(R.index, b)] = val
         sol = {}
         for key, (E, entries) in shells.items():
             pairs = [(R.index, b) for b in range(self.n) for R in self.rs.rings_at(b, E)]
@@ -369,14 +372,10 @@ def _to_theta(expr):
 
 def _ring_dist(kin, dist):
     labels = ("conduction", "valence")
-    rings = {R.index: R for R in kin.rs.rings}
     out = {}
-    for idx, F in dist.items():
-        R = rings[idx]
-        for b in range(kin.n):
-            if F[b, b] != 0:
-                key = f"{labels[b] if kin.n == 2 else b} at |k| = {sp.sstr(R.radius)}"
-                out[key] = _to_theta(kin.rs.reduce(F[b, b], final=sp.cancel))
+    for R, b, val in kin.diagonal_entries(dist):
+        key = f"{labels[b] if kin.n == 2 else b} at |k| = {sp.sstr(R.radius)}"
+        out[key] = _to_theta(kin.rs.reduce(val, final=sp.cancel))
     return out
 
 

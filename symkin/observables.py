@@ -90,14 +90,9 @@ def _extrinsic(kin, Op):
     """sum over Fermi rings of n^(-1) gamma_O (Eq. 59)."""
     n1 = kin.n_leading()
     T = lambda R, w: kin.interband(Op, R, w)
-    rings = {R.index: R for R in kin.rs.rings}
     tot = sp.S.Zero
-    for idx, F in n1.items():
-        R = rings[idx]
-        for m in range(kin.n):
-            if F[m, m] != 0:
-                g = kin.vertex(T, R, m)
-                tot += R.r / (2 * sp.pi) * laurent_coeff(F[m, m] * g, z, simplify=None)
+    for R, m, val in kin.diagonal_entries(n1):
+        tot += R.r / (2 * sp.pi) * laurent_coeff(val * kin.vertex(T, R, m), z, simplify=None)
     return tot
 
 
