@@ -55,7 +55,7 @@ def main(outdir="build"):
     rows, nca = [], []
     t0 = time.perf_counter()
     for wv in ws:
-        r = numeric.anomalous_hall(m, {**base, "w": wv}, n_points=256)
+        r = numeric.anomalous_hall(m, {**base, "w": wv}, n_points=256, skew="all-shells")
         rows.append([r[k] for k in KEYS] + [r.total])
         d = r.diagnostics
         nca.append(r.total - d["skew_other_shells"] + d["skew_fermi_shell"])

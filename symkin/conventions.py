@@ -14,7 +14,9 @@ Everything else imports from here; README.md states the same conventions.
   denominators are kept (principal parts dropped).
 * Results are per unit area for one species (no spin or valley degeneracy factor), at T = 0.
 * The Fermi level is the positive symbol ``epsilon_F``: :math:`E_F = +\\epsilon_F` in the conduction
-  band (the default) and :math:`E_F = -\\epsilon_F` in the valence band.
+  band (the default) and :math:`E_F = -\\epsilon_F` in the valence band.  Models whose Fermi-level
+  windows straddle zero (the Rashba models, whose bands both rise as :math:`\\hbar^2k^2/2m`) use the
+  *real* symbol :data:`E_F` instead, with :math:`E_F` itself as the variable.
 """
 import sympy as sp
 
@@ -24,6 +26,8 @@ e = sp.Symbol("e", positive=True)
 hbar = sp.Symbol("hbar", positive=True)
 #: magnitude of the Fermi energy, E_F = +epsilon_F (conduction) or -epsilon_F (valence)
 epsilon_F = sp.Symbol("epsilon_F", positive=True)
+#: the Fermi energy itself (real), for models whose regimes straddle E = 0 (Rashba)
+E_F = sp.Symbol("epsilon_F", real=True)
 #: white-noise disorder strength, <U(r)U(r')> = u_0^2 delta(r - r')
 u_0 = sp.Symbol("u_0", positive=True)
 #: electric field components
@@ -42,5 +46,6 @@ CONVENTIONS = {
     "spin": "Pauli matrices, without hbar/2 (the torque restores hbar/2)",
     "berry": "R^{mn} = i<u^m|grad_k u^n>, Omega = curl_k R (Eq. 43)",
     "disorder": "white noise <U(r)U(r')> = u_0^2 delta(r - r') (Eq. 9), Born, non-crossing",
-    "fermi_level": "E_F = +epsilon_F in the conduction band, -epsilon_F in the valence band",
+    "fermi_level": "E_F = +epsilon_F in the conduction band, -epsilon_F in the valence band "
+                   "(positive epsilon_F); E_F = epsilon_F for a real epsilon_F (Rashba models)",
 }

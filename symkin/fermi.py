@@ -16,7 +16,7 @@ normalisation c of :mod:`symkin.bands`) so the kinetic algebra stays rational;
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import sympy as sp
@@ -33,11 +33,22 @@ class Regime:
 
     Attributes
     ----------
-    name : 'conduction', 'valence' or 'gap'
-    sign : +1 or -1, E_F = sign * epsilon_F
-    lower, upper : SymPy bounds on epsilon_F (None when unbounded or not closed form)
-    bands : occupied bands crossing E_F (0 = conduction, 1 = valence)
+    name : str
+        'conduction', 'valence', 'gap' (two-band insulators); for bands that both rise to +oo
+        (Rashba) 'lower' (one circle of the lower band), 'lower-annulus' (two circles of the lower
+        band: E_F below the rim of a Mexican hat, the Fermi sea is an annulus) and 'both'.
+    sign : +1 or -1
+        E_F = sign * epsilon_F for a positive Fermi-level symbol; always +1 for a real one (E_F =
+        epsilon_F).
+    lower, upper : SymPy bounds on epsilon_F (None when unbounded)
+    bands : occupied bands crossing E_F (0 = upper band, 1 = lower band)
     sample_epsilon_F : a numeric epsilon_F inside the window for the model's sample point
+    circles : tuple of (band, number of Fermi circles)
+    condition : SymPy relational on the parameters under which this window exists with this set of
+        circles (e.g. the Mexican hat m alpha^2/hbar^2 > Delta), or None when it always exists
+    shape : a sentence on the Fermi sea (disc / annulus / full band)
+    parts : for an N x N model of decoupled 2 x 2 blocks (:mod:`symkin.blocks`), the regime of each
+        block (same Fermi level); empty for a two-band model
     """
 
     name: str
@@ -46,56 +57,231 @@ class Regime:
     upper: object
     bands: tuple
     sample_epsilon_F: float
+    circles: tuple = ()
+    condition: object = None
+    shape: str = ""
+    parts: tuple = ()
 
     def __str__(self):
         lo = "-oo" if self.lower is None else sp.sstr(self.lower)
         hi = "oo" if self.upper is None else sp.sstr(self.upper)
-        return f"{self.name} ({lo} < epsilon_F < {hi}, E_F = {'+' if self.sign > 0 else '-'}epsilon_F)"
+        ef = "E_F = epsilon_F" if self.sign > 0 else "E_F = -epsilon_F"
+        return f"{self.name} ({lo} < epsilon_F < {hi}, {ef})"
 
 
-def _band_extrema(blk: TwoBandBlock, sample):
+@dataclass(frozen=True)
+class _Critical:
+    """A band extremum: numeric energy, closed form, and the condition for it to exist."""
+
+    value: float
+    expr: object
+    condition: object = None
+
+
+def _band_curves(blk: TwoBandBlock, sample):
     d0 = sp.lambdify(k, blk.d0.subs(sample), "numpy")
     d2 = sp.lambdify(k, blk.d_squared.subs(sample), "numpy")
     ks = np.linspace(0, 50, 200001)
     lam = np.sqrt(np.broadcast_to(d2(ks), ks.shape))
     e0 = np.broadcast_to(d0(ks), ks.shape)
-    cond, val = e0 + lam, e0 - lam
-    return cond.min(), ks[cond.argmin()], val.max(), ks[val.argmax()]
+    return ks, (e0 + lam, e0 - lam)
+
+
+def _stationary(blk: TwoBandBlock, band, k_num, sample):
+    """Closed form of a band extremum at k = k_num > 0: solve d eps/dk = 0, i.e.
+    d0'^2 |d|^2 = (d . d')^2, and pick the root that matches numerically."""
+    dd = blk.dz * blk.dz.diff(k) + blk.g * blk.g.diff(k)
+    poly = sp.expand(blk.d0.diff(k) ** 2 * blk.d_squared - dd**2)
+    e_band = blk.energies()[band]
+    for root in sp.solve(poly, k):
+        val = complex(sp.N(root.subs(sample), 30))
+        if abs(val.imag) < 1e-9 and abs(val.real - k_num) < 1e-3 * max(1, k_num):
+            energy = sp.simplify(sp.expand(e_band.subs(k, root)))
+            cond = sp.simplify(root**2) > 0
+            return energy, (None if cond is sp.true else cond)
+    return sp.Float(float(e_band.subs(sample).subs(k, k_num)), 8), None
+
+
+def _critical_energies(blk: TwoBandBlock, sample):
+    """Band extrema (k = 0 and ring extrema) with closed forms, sorted by energy."""
+    ks, curves = _band_curves(blk, sample)
+    crit = []
+    for band, e in enumerate(curves):
+        e0 = sp.expand(blk.d0.subs(k, 0) + (1 if band == 0 else -1) * sp.sqrt(blk.d_squared.subs(k, 0)))
+        crit.append(_Critical(float(e[0]), e0))
+        de = np.diff(e)
+        turn = np.nonzero(np.sign(de[1:]) * np.sign(de[:-1]) < 0)[0] + 1
+        for i in turn:
+            expr, cond = _stationary(blk, band, ks[i], sample)
+            crit.append(_Critical(float(e[i]), expr, cond))
+    crit.sort(key=lambda c: c.value)
+    out = []
+    for c in crit:  # merge coincident extrema (e.g. the two bands touching)
+        if out and abs(c.value - out[-1].value) < 1e-9:
+            continue
+        out.append(c)
+    return out, ks, curves
+
+
+def _circles(curves, E):
+    """Number of Fermi circles of each band at energy E (sign changes of eps - E on the grid)."""
+    out = []
+    for band, e in enumerate(curves):
+        s = np.sign(e - E)
+        n = int(np.count_nonzero(s[1:] * s[:-1] < 0))
+        if n:
+            out.append((band, n))
+    return tuple(out)
+
+
+def _window_name(circles, curves):
+    bands = {b for b, _ in circles}
+    if not bands:
+        return "gap"
+    if bands == {0, 1}:
+        return "both"
+    (b, n), = circles
+    rises = curves[b][-1] > curves[b][0]
+    if b == 0:
+        base = "conduction" if rises else "upper"
+    else:
+        base = "valence" if not rises else "lower"
+    return base if n == 1 else base + "-annulus"
+
+
+def _shape(circles, curves):
+    parts = []
+    for b, n in circles:
+        label = "upper" if b == 0 else "lower"
+        rises = curves[b][-1] > curves[b][0]
+        if n == 2:
+            parts.append(f"{label} band: two Fermi circles, the {'Fermi sea' if rises else 'hole pocket'} "
+                         "is an annulus (ring extremum, 'Mexican hat')")
+        elif n == 1:
+            parts.append(f"{label} band: one Fermi circle, {'a disc' if rises else 'holes in a disc'}")
+        else:
+            parts.append(f"{label} band: {n} Fermi circles")
+    return "; ".join(parts)
 
 
 def regimes(model: Model):
-    """The Fermi-level windows of a two-band isotropic model (valence, gap, conduction).
+    """The Fermi-level windows of an isotropic two-band model, each with a fixed set of Fermi circles.
 
-    The conduction regime's lower bound is the band bottom; its sample point lies half a gap above
-    it.  A band extremum away from k = 0 (a "Mexican hat") is reported with a numeric bound.
+    The window boundaries are the band extrema: the band edges at k = 0 and ring extrema (a
+    "Mexican hat", found by solving :math:`d\\epsilon/dk = 0`, with the parameter condition under
+    which it exists in :attr:`Regime.condition`).  Which windows exist is decided at the model's
+    sample point; the closed-form bounds hold wherever the condition does.  Windows without Fermi
+    circles are listed only if a band is completely filled there ('gap'); below all bands nothing
+    is occupied and there is no regime.
+
+    For a positive Fermi-level symbol, a window straddling E = 0 is split at 0 (E_F = +epsilon_F
+    above, -epsilon_F below); a gap is listed once, with E_F = +epsilon_F.
+
+    Examples
+    --------
+    >>> from symkin.models import ti_surface
+    >>> [str(r) for r in regimes(ti_surface())]
+    ['valence (M < epsilon_F < oo, E_F = -epsilon_F)', 'gap (0 < epsilon_F < M, E_F = epsilon_F)', 'conduction (M < epsilon_F < oo, E_F = epsilon_F)']
     """
+    if model.n_bands != 2:
+        return _composite_regimes(model)
     blk = two_band_block(model)
     sample = model.sample_point()
-    cmin, kc, vmax, kv = _band_extrema(blk, sample)
-    if cmin <= vmax + 1e-12:
-        raise DegeneracyError("the bands touch or overlap: no gap, the theory needs non-degenerate bands")
-    gap = cmin - vmax
-    low_c = sp.expand((blk.d0 + sp.sqrt(blk.d_squared)).subs(k, 0)) if kc == 0 else sp.Float(cmin, 6)
-    up_v = sp.expand((blk.d0 - sp.sqrt(blk.d_squared)).subs(k, 0)) if kv == 0 else sp.Float(vmax, 6)
+    crit, ks, curves = _critical_energies(blk, sample)
+    d2 = sp.Poly(sp.expand(blk.d_squared.subs(sample)), k)
+    for root in (np.roots([float(c) for c in d2.all_coeffs()]) if d2.degree() > 0 else []):
+        # |d| = 0 at k = 0 (massless Dirac cone, Rashba 2DEG) is a band extremum, never on a Fermi
+        # circle; a zero at |k| > 0 is a whole circle of crossings
+        if abs(root.imag) < 1e-6 * max(1.0, abs(root)) and root.real > 1e-9:
+            e_t = float(blk.d0.subs(sample).subs(k, root.real))
+            raise DegeneracyError(f"the bands cross at |k| = {root.real:.4g}, energy {e_t:.4g} "
+                                  "(sample point): the theory needs non-degenerate bands")
+    scale = max(1.0, max(abs(c.value) for c in crit))
+    edges = [None] + crit + [None]
+    positive = bool(model.fermi_level.is_positive)
     out = []
-    if vmax < 0:
-        out.append(Regime("valence", -1, -up_v, None, (1,), -(vmax - 0.5 * gap)))
-    if cmin > 0:
-        out.append(Regime("gap", +1, None if vmax >= 0 else 0, low_c, (), 0.5 * cmin if vmax < 0 else
-                          (vmax + cmin) / 2))
-    out.append(Regime("conduction", +1, low_c, None, (0,), cmin + 0.5 * gap))
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        a = lo.value if lo else crit[0].value - scale
+        b = hi.value if hi else crit[-1].value + scale
+        mid = a + 0.55 * (b - a)  # off-centre: avoids special points such as E_F = 0
+        circles = _circles(curves, mid)
+        filled = any(e.max() < mid for e in curves)
+        if not circles and not filled:
+            continue
+        name = _window_name(circles, curves)
+        conds = [c.condition for c in (lo, hi) if c is not None and c.condition is not None]
+        cond = sp.And(*conds) if conds else None
+        bands = tuple(sorted(b for b, _ in circles))
+        common = dict(bands=bands, circles=circles, condition=cond, shape=_shape(circles, curves))
+        lo_e = lo.expr if lo else None
+        hi_e = hi.expr if hi else None
+        if not positive:
+            out.append(Regime(name, +1, lo_e, hi_e, sample_epsilon_F=mid, **common))
+            continue
+        if a >= 0:
+            out.append(Regime(name, +1, lo_e, hi_e, sample_epsilon_F=mid, **common))
+        elif b <= 0:
+            out.append(Regime(name, -1, None if hi_e is None else -hi_e, None if lo_e is None else -lo_e,
+                              sample_epsilon_F=-mid, **common))
+        else:  # straddles E = 0: split (a gap only once, on the positive side)
+            pos, neg = (name + "-positive", name) if name == "valence" else (name, name + "-negative")
+            out.append(Regime(pos, +1, sp.S.Zero, hi_e, sample_epsilon_F=0.5 * b, **common))
+            if circles:
+                out.append(Regime(neg, -1, sp.S.Zero, None if lo_e is None else -lo_e,
+                                  sample_epsilon_F=-0.5 * a, **common))
+    return out
+
+
+def _composite_regimes(model: Model):
+    """Regimes of a model of decoupled 2 x 2 blocks: the non-empty intersections of the blocks'
+    windows (in epsilon_F, same sign).  A window where some block has no regime (below all its
+    bands) is not listed."""
+    import itertools
+
+    from .blocks import two_band_blocks
+
+    per = [regimes(b.model) for b in two_band_blocks(model)]
+    sample = model.sample_point()
+    num = lambda x: float(sp.N(sp.sympify(x).subs(sample)))
+    out = []
+    for combo in itertools.product(*per):
+        if len({r.sign for r in combo}) > 1:
+            continue
+        lows = [(num(r.lower), r.lower) for r in combo if r.lower is not None]
+        ups = [(num(r.upper), r.upper) for r in combo if r.upper is not None]
+        lo = max(lows, key=lambda x: x[0]) if lows else None
+        hi = min(ups, key=lambda x: x[0]) if ups else None
+        if lo and hi and lo[0] >= hi[0] - 1e-12:
+            continue
+        a = lo[0] if lo else (hi[0] - 2.0 if hi else 0.0)
+        b = hi[0] if hi else a + 2.0 * max(1.0, abs(a))
+        eps = a + 0.55 * (b - a)
+        parts = tuple(replace(r, sample_epsilon_F=eps) for r in combo)
+        circles = tuple((2 * i + b_, n) for i, r in enumerate(combo) for b_, n in r.circles)
+        conds = [r.condition for r in combo if r.condition is not None]
+        out.append(Regime("+".join(r.name for r in combo), combo[0].sign, lo[1] if lo else None,
+                          hi[1] if hi else None, tuple(b_ for b_, _ in circles), eps, circles,
+                          sp.And(*conds) if conds else None,
+                          "; ".join(f"block {i}: {r.shape}" for i, r in enumerate(combo) if r.shape), parts))
+    out.sort(key=lambda r: r.sign * r.sample_epsilon_F)
     return out
 
 
 def get_regime(model: Model, regime=None) -> Regime:
-    """Resolve ``regime`` (None -> conduction, a name, or a :class:`Regime`)."""
+    """Resolve ``regime``: a :class:`Regime`, a name, or None (the 'conduction' window if there is
+    one, else the highest window)."""
     if isinstance(regime, Regime):
         return regime
-    name = regime or "conduction"
-    for r in regimes(model):
-        if r.name == name:
+    rs = regimes(model)
+    if not rs:
+        raise RegimeError(f"model {model.name} has no Fermi-level regime")
+    if regime is None:
+        prefer = ("conduction", "+".join(["conduction"] * (model.n_bands // 2)))
+        return next((r for r in rs if r.name in prefer), rs[-1])
+    for r in rs:
+        if r.name == regime:
             return r
-    raise RegimeError(f"model {model.name} has no {name!r} regime; it has {[r.name for r in regimes(model)]}")
+    raise RegimeError(f"model {model.name} has no {regime!r} regime; it has {[r.name for r in rs]}")
 
 
 @dataclass
@@ -131,9 +317,11 @@ class RingSet:
         self.n = 2
         self.sample = dict(model.sample_point())
         self.E_F = regime.sign * model.fermi_level
-        self.sample[model.fermi_level] = abs(regime.sample_epsilon_F)
+        self.sample[model.fermi_level] = (abs(regime.sample_epsilon_F) if model.fermi_level.is_positive
+                                           else regime.sample_epsilon_F)
         self.rings: list[Ring] = []
         self._cache = {}
+        self._sqrts = {}  # q -> (D, numeric sqrt(D)): square roots of Fermi-radius discriminants
         d2 = self.blk.d_squared
         self._d0, self._d2 = self.blk.d0, d2
         self._d0n = sp.lambdify(k, self.blk.d0.subs(self.sample), "numpy")
@@ -244,25 +432,31 @@ class RingSet:
         return sp.Poly(sp.expand((ring.energy - self._d0.subs(k, ring.r)) ** 2
                                  - self._d2.subs(k, ring.r)), ring.r)
 
-    def reduce(self, expr, final=sp.factor):
+    def reduce(self, expr, final=sp.factor, keep_q=False):
         r"""Closed form of an expression in ring symbols.
 
         Substitutes, ring by ring, :math:`c = (1+t^2)^{-1/2}`, :math:`t = g/(\Lambda + d_z)`,
         :math:`\Lambda = \pm(E - d_0(r))`, each followed by ``cancel`` (the result is rational in r),
         then reduces numerator and inverse denominator modulo the ring relation P(r) = 0
         (polynomial remainder, exact); the radius' closed form is substituted only if r survives.
+
+        ``keep_q=True`` leaves the square roots of Fermi-radius discriminants as the symbols q (for
+        intermediate results: :meth:`symkin.kinetics.Kinetics.solve` reduces its matrix entries early so
+        that the linear solve sees only the parameters); a later :meth:`reduce` resolves them.
         """
         expr = sp.sympify(expr)
         if isinstance(expr, sp.MatrixBase):
-            return expr.applyfunc(lambda x: self.reduce(x, final))
+            return expr.applyfunc(lambda x: self.reduce(x, final, keep_q))
         # cancel over Q(i) is ~10x slower than over Q: replace i by a generic symbol j during the
         # reduction (every step is a ring operation valid for any j) and restore it afterwards
         j = sp.Dummy("j")
         expr, simple = self._reduce(expr.xreplace({sp.I: j}))
         if not simple:  # closed forms substituted without simplification (quartic Fermi radius)
             return expr.xreplace({j: sp.I})
-        expr = sp.expand(expr.xreplace({j: sp.I})) if expr.has(j) else expr
-        return final(expr) if final else expr
+        if keep_q:
+            expr = sp.cancel(expr)
+            return sp.expand(expr.xreplace({j: sp.I})) if expr.has(j) else expr
+        return self._resolve_sqrts(expr, final, j)
 
     def _reduce(self, expr):
         simple = True
@@ -273,9 +467,10 @@ class RingSet:
             lam_r = sp.expand((ring.energy - self._d0.subs(k, r)) * (1 if ring.band == 0 else -1))
             t_val = self.blk.t_of(ring.Lam).subs(k, r)
             P = self.relation(ring)
-            if P.degree() > 2:
-                # k_F is a root of a quartic (k-dependent mass, particle-hole asymmetry): substitute the
-                # closed forms without rational simplification (exact; cancel would not finish)
+            even = self.reducible(ring) and P.degree() > 2
+            if not even and P.degree() > 2:
+                # k_F a root of a general quartic: substitute the closed forms without rational
+                # simplification (exact; cancel would not finish)
                 simple = False
                 expr = expr.xreplace({ring.c: 1 / sp.sqrt(1 + ring.t**2)}).xreplace({ring.t: t_val})
                 expr = expr.xreplace({ring.Lam: ring.Lam_value}).xreplace({r: ring.radius})
@@ -284,18 +479,147 @@ class RingSet:
             expr = sp.cancel(expr.xreplace({ring.t: t_val}))
             expr = sp.cancel(expr.xreplace({ring.Lam: lam_r}))
             if expr.has(r):
-                num, den = sp.fraction(expr)
-                num_p, den_p = sp.Poly(num, r), sp.Poly(den, r)
-                if den_p.degree() > 0:
-                    inv = sp.invert(den_p.rem(P), P)
-                    num_p = (num_p * inv).rem(P)
-                    den_p = sp.Poly(1, r)
-                else:
-                    num_p = num_p.rem(P)
-                expr = sp.cancel(num_p.as_expr() / den_p.as_expr())
-                if expr.has(r):
-                    expr = sp.cancel(expr.xreplace({r: ring.radius}))
+                expr = self._reduce_even(expr, ring, P) if even else self._reduce_mod(expr, ring, P)
         return expr, simple
+
+    def reducible(self, ring):
+        """True when the ring relation allows exact rational reduction: degree <= 2 in r, or even in r
+        of degree 4 with a constant d_z (Rashba family: r^2 is then a root of a quadratic whose
+        coefficients stay small).  Otherwise (k-dependent mass with d_0 ~ k^2, e.g. bhz_like with
+        D != 0) closed forms are substituted without simplification: the even-quadratic reduction is
+        exact there too but its coefficient swell makes it slower than plain substitution."""
+        P = self.relation(ring)
+        if P.degree() <= 2:
+            return True
+        even = all(P.coeff_monomial(ring.r**i) == 0 for i in range(1, P.degree() + 1, 2))
+        return even and P.degree() <= 4 and sp.diff(self.blk.dz, k) == 0
+
+    def _reduce_mod(self, expr, ring, P):
+        """Reduce a rational function of r modulo the ring relation P(r) (degree <= 2)."""
+        r = ring.r
+        num, den = sp.fraction(expr)
+        num_p, den_p = sp.Poly(num, r), sp.Poly(den, r)
+        if den_p.degree() > 0:
+            num_p = (num_p * sp.invert(den_p.rem(P), P)).rem(P)
+            den_p = sp.Poly(1, r)
+        else:
+            num_p = num_p.rem(P)
+        expr = sp.cancel(num_p.as_expr() / den_p.as_expr())
+        return sp.cancel(expr.xreplace({r: ring.radius})) if expr.has(r) else expr
+
+    def _reduce_even(self, expr, ring, P):
+        r"""Reduce a rational function of r modulo an even ring relation :math:`P(r) = Q(r^2)`, deg Q <= 2.
+
+        The denominator is made even (times its r -> -r image), numerator and denominator are split
+        into even and odd parts in :math:`s = r^2`, the denominator is inverted modulo Q, and s is
+        replaced by its root: rational for deg Q = 1 (TI), :math:`(-b \pm q)/2a` with the symbol
+        :math:`q = \sqrt{b^2-4ac}` for deg Q = 2 (Rashba, k-dependent mass; q is resolved in
+        :meth:`reduce`).  Odd parts keep a factor r, replaced by its closed form.
+        """
+        r = ring.r
+        s = sp.Dummy("s", positive=True)
+        coeffs = P.all_coeffs()[::-1]
+        Q = sp.Poly(sum(coeffs[2 * i] * s**i for i in range(len(coeffs) // 2 + 1) if 2 * i < len(coeffs)), s)
+        num, den = sp.fraction(expr)
+        den_m = den.xreplace({r: -r})
+        if sp.expand(den_m - den) != 0:
+            num, den = sp.expand(num * den_m), sp.expand(den * den_m)
+
+        def split(x):
+            p = sp.Poly(x, r)
+            ev, od = sp.S.Zero, sp.S.Zero
+            for (deg,), c in p.terms():
+                if deg % 2:
+                    od += c * s ** (deg // 2)
+                else:
+                    ev += c * s ** (deg // 2)
+            return sp.Poly(ev, s), sp.Poly(od, s)
+
+        ne, no = split(num)
+        de, do = split(den)
+        assert do.is_zero
+        if Q.degree() == 1:  # s is rational in the parameters: substitute
+            s_val = -Q.coeff_monomial(1) / Q.coeff_monomial(s)
+            at = lambda p: p.as_expr().xreplace({s: s_val})
+            out = sp.cancel(at(ne) / at(de))
+            if not no.is_zero:
+                out += sp.cancel(at(no) / at(de)) * ring.radius
+            return out
+        # deg Q = 2: reduce to linear in s, multiply by the conjugate (s -> s' = -b/a - s, the other
+        # root), and substitute s = (-b + sig q)/2a with q = sqrt(b^2 - 4ac) -- all polynomial
+        # arithmetic on coefficient expressions (no gcd in a big fraction field)
+        a, b, c = (Q.coeff_monomial(s**2), Q.coeff_monomial(s), Q.coeff_monomial(1))
+
+        def lin(p):
+            cs = [sp.expand(x) for x in p.all_coeffs()[::-1]]
+            while len(cs) > 2:
+                top = cs.pop()
+                cs[-1] = sp.expand(cs[-1] - b * top / a)
+                cs[-2] = sp.expand(cs[-2] - c * top / a)
+            return (cs + [sp.S.Zero, sp.S.Zero])[:2]
+
+        d0, d1 = lin(de)
+        conj0, conj1 = sp.expand(d0 - d1 * b / a), -d1
+        norm = sp.expand(d0**2 - d0 * d1 * b / a + d1**2 * c / a)
+
+        def times_conj(p):
+            x0, x1 = lin(p)
+            # (x0 + x1 s)(conj0 + conj1 s) mod Q
+            p0, p1, p2 = x0 * conj0, x0 * conj1 + x1 * conj0, x1 * conj1
+            return sp.expand(p0 - p2 * c / a), sp.expand(p1 - p2 * b / a)
+
+        q, qn = self._sqrt_symbol(sp.expand(b**2 - 4 * a * c))
+        an, bn = self.num(a).real, self.num(b).real
+        target = ring.numeric[r] ** 2
+        sig = 1 if abs((-bn + qn) / (2 * an) - target) < abs((-bn - qn) / (2 * an) - target) else -1
+
+        def at_root(p):  # (p0 + p1 s)/norm at s = (-b + sig q)/(2a), as P0 + P1 q
+            p0, p1 = times_conj(p)
+            return (sp.cancel((p0 - p1 * b / (2 * a)) / norm)
+                    + sp.cancel(sig * p1 / (2 * a) / norm) * q)
+
+        out = at_root(ne)
+        if not no.is_zero:
+            out += at_root(no) * sp.sqrt((-b + sig * q) / (2 * a))
+        return out
+
+    def _sqrt_symbol(self, D):
+        """A positive symbol q standing for sqrt(D) (one per distinct D), and its sample value."""
+        for q, (D2, qn) in self._sqrts.items():
+            if sp.expand(D2 - D) == 0:
+                return q, qn
+        Dn = self.num(D).real
+        if Dn <= 0:
+            raise RegimeError(f"negative discriminant {D} for a Fermi radius at the sample point")
+        q = sp.Dummy(f"q{len(self._sqrts)}", positive=True)
+        self._sqrts[q] = (D, float(np.sqrt(Dn)))
+        return q, float(np.sqrt(Dn))
+
+    def _resolve_sqrts(self, expr, final, j):
+        """Impose q^2 = D on an expression rational in the symbols q, substitute q = sqrt(D), and
+        restore i (= j) in each coefficient before ``final``."""
+        def fin(x):
+            x = sp.expand(x.xreplace({j: sp.I})) if x.has(j) else x
+            return final(x) if final else x
+
+        qs = [q for q in self._sqrts if expr.has(q)]
+        if not qs:
+            return fin(expr)
+        # a square root may be needed by an earlier one's radicand only through q: order as found
+        num, den = sp.fraction(sp.cancel(expr))
+        for q in qs:
+            rel = sp.Poly(q**2 - self._sqrts[q][0], q)
+            dp = sp.Poly(den, q).rem(rel)
+            if dp.degree() > 0:
+                conj_ = dp.as_expr().xreplace({q: -q})
+                num, den = sp.expand(num * conj_), sp.expand(dp.as_expr() * conj_)
+                den = sp.Poly(den, q).rem(rel).as_expr()
+            num = sp.Poly(num, q).rem(rel).as_expr()
+        # den is now free of q; collect the numerator as a multilinear polynomial in the q's
+        out = sp.S.Zero
+        for mon, c in sp.Poly(num, *qs).terms():
+            out += fin(sp.cancel(c / den)) * sp.Mul(*[sp.sqrt(sp.factor(self._sqrts[q][0])) ** e for q, e in zip(qs, mon)])
+        return out
 
     def density_of_states(self, band=None):
         """rho(E_F) = sum over Fermi rings of k/(2 pi hbar |v|) (per unit area), closed form."""

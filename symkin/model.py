@@ -60,7 +60,9 @@ class Model:
     name : str
         A label used by printouts.
     fermi_level : Symbol
-        The positive symbol for the Fermi-energy magnitude (default ``epsilon_F``).
+        The Fermi-level symbol.  Positive (default ``epsilon_F``): its magnitude, with
+        :math:`E_F = \\pm\\epsilon_F` fixed by the regime; real (``conventions.E_F``): E_F itself, for
+        models whose Fermi-level windows straddle zero (the Rashba models).
     sample : tuple of (name, value) pairs
         A representative numeric parameter point.  Used only to order Fermi radii and decide which
         side of a band edge is occupied (the symbolic results hold throughout the regime); the
@@ -95,8 +97,9 @@ class Model:
         for k in self.momenta:
             if not k.is_real:
                 raise AssumptionError(f"momentum {k} must be declared real=True")
-        if not (self.fermi_level.is_positive):
-            raise AssumptionError(f"Fermi-level symbol {self.fermi_level} must be declared positive=True")
+        if not (isinstance(self.fermi_level, sp.Symbol) and self.fermi_level.is_real):
+            raise AssumptionError(f"Fermi-level symbol {self.fermi_level} must be declared positive=True "
+                                  "(E_F = +-epsilon_F) or real=True (E_F = epsilon_F)")
         for s in self.parameters:
             if not s.is_real:
                 raise AssumptionError(

@@ -50,4 +50,37 @@ def bhz_like(D=sp.Symbol("D", real=True), B=sp.Symbol("B", positive=True)):
                  sample=(("D", 0.1), ("B", 0.5), ("Delta", 0.4), ("v", 1.0), ("hbar", 1.0)))
 
 
-BUILTINS = {"ti-surface": ti_surface, "massive-dirac": massive_dirac, "bhz-like": bhz_like}
+m = sp.Symbol("m", positive=True)
+alpha = sp.Symbol("alpha", positive=True)
+
+
+def rashba_ferromagnet(exchange=Delta, rashba=alpha, mass=m):
+    r"""Two-dimensional Rashba ferromagnet (Nunner et al., PRB 76, 235312 (2007)):
+
+    .. math:: H = \frac{\hbar^2k^2}{2m} + \alpha(\sigma_xk_y - \sigma_yk_x) + \Delta\sigma_z ,
+              \qquad \epsilon_\pm = \frac{\hbar^2k^2}{2m} \pm\sqrt{\alpha^2k^2+\Delta^2} .
+
+    Both bands rise to +oo, so the Fermi level is the *real* symbol ``epsilon_F`` (= E_F, see
+    :mod:`symkin.conventions`).  Regimes: 'both' (E_F > Delta, two Fermi circles of different radius),
+    'lower' (-Delta < E_F < Delta) and, when :math:`m\alpha^2/\hbar^2 > \Delta` (the default sample
+    point hbar = m = alpha = 1, Delta = 0.5), 'lower-annulus' below the rim of the Mexican hat.
+    """
+    k2 = k_x**2 + k_y**2
+    H = cv.hbar**2 * k2 / (2 * mass) * s0 + rashba * (sx * k_y - sy * k_x) + exchange * sz
+    sample = (("hbar", 1.0), ("m", 1.0), ("alpha", 1.0), ("Delta", 0.5))
+    return Model(H, (k_x, k_y), WhiteNoise(cv.u_0), name="rashba_ferromagnet", fermi_level=cv.E_F,
+                 sample=sample)
+
+
+def rashba(rashba=alpha, mass=m):
+    r"""Rashba two-dimensional electron gas, :math:`H = \hbar^2k^2/2m + \alpha(\sigma_xk_y - \sigma_yk_x)`
+    (:func:`rashba_ferromagnet` with :math:`\Delta = 0`; the bands touch at k = 0, so E_F > 0 is
+    required: one regime, 'both')."""
+    k2 = k_x**2 + k_y**2
+    H = cv.hbar**2 * k2 / (2 * mass) * s0 + rashba * (sx * k_y - sy * k_x)
+    return Model(H, (k_x, k_y), WhiteNoise(cv.u_0), name="rashba", fermi_level=cv.E_F,
+                 sample=(("hbar", 1.0), ("m", 1.0), ("alpha", 1.0)))
+
+
+BUILTINS = {"ti-surface": ti_surface, "massive-dirac": massive_dirac, "bhz-like": bhz_like,
+            "rashba-ferromagnet": rashba_ferromagnet, "rashba": rashba}

@@ -60,12 +60,12 @@ Accuracy and scope
   structure at large k (e.g. strong k^3 warping); contours that are not star-shaped about k = 0
   are handled (several roots per ray) with algebraic convergence.
 * Bands must be non-degenerate on every shell used (:class:`~symkin.errors.DegeneracyError`).
-* Particle-hole asymmetric models (``D k^2 sigma_0``, a tilt): the skew shells away from ``E_F`` sit
-  at ``e^a(k_F) != -E_F``, as the delta-only Born-Markov collision integral prescribes.  The
-  non-crossing Kubo-Streda result (:mod:`symkin.kubo`) then differs from ``skew``; it equals the
-  semiclassical total with ``diagnostics["skew_other_shells"]`` replaced by
-  ``diagnostics["skew_fermi_shell"]`` (found numerically for BHZ-like and tilted Dirac models to
-  1e-6; for particle-hole symmetric models the two parts are equal and everything agrees).
+* Particle-hole asymmetric models (``D k^2 sigma_0``, a tilt, Rashba): with ``skew='all-shells'``
+  the skew shells away from ``E_F`` sit at ``e^a(k_F) != -E_F``, as the printed delta-only
+  collision integral prescribes, and the result differs from the non-crossing Kubo-Streda one
+  (:mod:`symkin.kubo`).  The default ``skew='fermi-shell'`` (twice ``diagnostics["skew_fermi_shell"]``)
+  equals Kubo (BHZ-like, tilted Dirac, Rashba ferromagnet in all regimes, to 1e-6); for
+  particle-hole symmetric models the two parts are equal and both prescriptions agree.
 """
 from __future__ import annotations
 
@@ -651,7 +651,7 @@ def _as_list(O):
 
 
 def response(model, values, O, n_points=400, band="conduction", *, n_cheb=24, n_sea=None,
-             gauge_seed=None, energy=None):
+             gauge_seed=None, energy=None, skew="fermi-shell"):
     r"""Linear response ``delta<O> = sum_mu chi_mu E_mu`` of operators ``O`` (semiclassical chain).
 
     Parameters
@@ -673,6 +673,10 @@ def response(model, values, O, n_points=400, band="conduction", *, n_cheb=24, n_
         Random eigenvector phases (test hook; results must not change).
     energy : float, optional
         Override the Fermi energy.
+    skew : {'fermi-shell', 'all-shells'}
+        Skew prescription, as :meth:`symkin.kinetics.Kinetics.J_skew` (default: the Fermi-shell part
+        twice, which equals the non-crossing Kubo result; 'all-shells' adds the shells at
+        :math:`\epsilon^m(k_F) \ne E_F`).
 
     Returns
     -------
@@ -685,10 +689,10 @@ def response(model, values, O, n_points=400, band="conduction", *, n_cheb=24, n_
         model.validate_operator(o)
     Ofs = [cm.operator(o) for o in Ol]
     E = _fermi_energy(cm, band) if energy is None else float(energy)
-    return _response(cm, Ofs, E, n_points, n_cheb, n_sea or n_points)
+    return _response(cm, Ofs, E, n_points, n_cheb, n_sea or n_points, skew)
 
 
-def _response(cm, Ofs, E, n_points, n_cheb, n_sea):
+def _response(cm, Ofs, E, n_points, n_cheb, n_sea, skew="fermi-shell"):
     hbar, e_ch = cm.hbar, cm.e
     K = np.pi * cm.u0 ** 2 / hbar
     n_o = len(Ofs)
@@ -738,16 +742,20 @@ def _response(cm, Ofs, E, n_points, n_cheb, n_sea):
     chi, rho_chi, _ = solve_shell(sh, Oss.T, K)  # (n, n_o), (n_o, N, N)
     My = chi.T[:, :, None, None] * sh.rho_w[None, None] - rho_chi[:, None]  # (n_o, n, N, N)
     Y = np.einsum("na,onab,nbc->onc", V.conj(), My, U)  # <s|(...)|a>
-    Z = _skew_Z(cm, sh, Ofs, K, n_points, n_cheb, offd, diag)  # (n_o, n, N) = <a|(...)|s>
     skew_E = -2 * K * np.einsum("n,mna,ona->om", w, S, Y).real  # skew carried by the E_F shell
-    skew_other = -2 * K * np.einsum("n,mna,ona->om", w, S.conj(), Z).real  # ... by the other shells
-    skew = skew_E + skew_other
-    diag["skew_fermi_shell"], diag["skew_other_shells"] = skew_E, skew_other
+    if skew == "all-shells":
+        Z = _skew_Z(cm, sh, Ofs, K, n_points, n_cheb, offd, diag)  # (n_o, n, N) = <a|(...)|s>
+        skew_other = -2 * K * np.einsum("n,mna,ona->om", w, S.conj(), Z).real  # ... by the other shells
+        skew_tot = skew_E + skew_other
+        diag["skew_other_shells"] = skew_other
+    else:  # the E_F-shell part twice (symkin.kinetics.Kinetics.J_skew)
+        skew_tot = 2 * skew_E
+    diag["skew_fermi_shell"] = skew_E
 
     # ---- intrinsic (Fermi sea)
     intr = sea_integral(cm, E, _intrinsic_integrand(cm, Ofs, e_ch), n_theta=n_sea)
     intr = np.asarray(intr).reshape(n_o, 2) if n_o else np.zeros((0, 2))
-    return Response(fs, intr, ext, sj, skew, E, diag)
+    return Response(fs, intr, ext, sj, skew_tot, E, diag)
 
 
 def _skew_Z(cm, sh, Ofs, K, n_points, n_cheb, offd, diag):
@@ -809,7 +817,8 @@ def anomalous_hall(model, values, n_points=400, band="conduction", **kw):
     f = lambda x: float(-e_ch * x[0, 0])  # noqa: E731
     diag = dict(r.diagnostics)
     for key in ("skew_fermi_shell", "skew_other_shells"):
-        diag[key] = f(diag[key])
+        if key in diag:
+            diag[key] = f(diag[key])
     return HallResponse(f(r.fermi_surface), f(r.intrinsic), f(r.extrinsic), f(r.side_jump),
                         f(r.skew), r.energy, diag)
 

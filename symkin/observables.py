@@ -44,7 +44,7 @@ def _as_operators(model, O):
     return tuple(sp.ImmutableMatrix(model.validate_operator(x)) for x in ops)
 
 
-def response(model: Model, O, regime=None) -> Result:
+def response(model: Model, O, regime=None, skew="fermi-shell") -> Result:
     r"""Linear response :math:`\langle O\rangle` of an operator (or a list of operators) to
     :math:`\mathbf E = (E_x, E_y)`.
 
@@ -55,7 +55,11 @@ def response(model: Model, O, regime=None) -> Result:
     O : Matrix or sequence of Matrix
         Hermitian operator(s) in the Hamiltonian's basis, constant or k-dependent.
     regime : None, str or Regime
-        Fermi-level window (default: E_F = +epsilon_F in the conduction band).
+        Fermi-level window (default: E_F = +epsilon_F in the conduction band; for models without a
+        'conduction' window, the highest one).
+    skew : {'fermi-shell', 'all-shells'}
+        Skew prescription (:meth:`symkin.kinetics.Kinetics.J_skew`); they differ only for models
+        without particle-hole symmetry.
 
     Returns
     -------
@@ -64,12 +68,30 @@ def response(model: Model, O, regime=None) -> Result:
         column matrices (one row per operator), linear in ``E_x``, ``E_y``.
     """
     ops = _as_operators(model, O)
-    return _response(model, ops, regime)
+    if model.n_bands != 2:
+        return _block_response(model, ops, regime, skew)
+    return _response(model, ops, regime, skew)
+
+
+def _block_response(model, ops, regime, skew):
+    """N x N model of decoupled 2 x 2 blocks: the sum of the blocks' responses (symkin.blocks)."""
+    from .blocks import restrict, two_band_blocks
+    from .fermi import get_regime
+
+    reg = get_regime(model, regime)
+    parts = []
+    for blk, part in zip(two_band_blocks(model), reg.parts):
+        sub = tuple(restrict(o, blk) for o in ops)
+        parts.append(_response(blk.model, sub, part, skew))
+    contributions = {name: sum((p[name] for p in parts[1:]), parts[0][name]) for name in RESPONSE_LABELS}
+    contributions = {n: v.applyfunc(lambda x: sp.factor(sp.cancel(x))) for n, v in contributions.items()}
+    return Result("response", contributions, r"\langle O\rangle", RESPONSE_LABELS, model=model.name,
+                  regime=str(reg), extra={"skew prescription": skew, "blocks": len(parts)})
 
 
 @lru_cache(maxsize=64)
-def _response(model, ops, regime):
-    kin = kinetics(model, regime)
+def _response(model, ops, regime, skew):
+    kin = kinetics(model, regime, skew)
     rs = kin.rs
     n1 = kin.n_leading()
     parts = {name: [] for name in RESPONSE_LABELS}
@@ -83,7 +105,7 @@ def _response(model, ops, regime):
         parts["intrinsic"].append(fermi_sea(model, Op, regime))
     contributions = {name: sp.Matrix(vals) for name, vals in parts.items()}
     return Result("response", contributions, r"\langle O\rangle", RESPONSE_LABELS,
-                  model=model.name, regime=str(kin.regime))
+                  model=model.name, regime=str(kin.regime), extra={"skew prescription": skew})
 
 
 def _extrinsic(kin, Op):
@@ -128,39 +150,52 @@ def intrinsic_density(model, O, band):
     return sp.cancel(2 * cv.e * angular_average(im, z) / (4 * Lam**2)), Lam
 
 
-def _occupied_intervals(kin, band):
-    """Radial intervals (end points: 0, a Ring, or oo) where band is below E_F (decided at the
-    sample point; the closed form holds throughout the regime)."""
+def _sea_intervals(kin):
+    """Radial intervals between consecutive Fermi radii (all bands; end points 0, a Ring or oo),
+    each with the set of bands below E_F there (decided at the sample point; the closed form holds
+    throughout the regime)."""
     rs = kin.rs
-    radii = sorted(rs.rings_at(band, rs.E_F), key=lambda R: R.numeric[R.r])
+    radii = sorted({R.index: R for b in range(kin.n) for R in rs.rings_at(b, rs.E_F)}.values(),
+                   key=lambda R: R.numeric[R.r])
     pts = [sp.S.Zero] + radii + [sp.oo]
     nums = [0.0] + [R.numeric[R.r] for R in radii] + [np.inf]
+    eF = rs.num(rs.E_F).real
     out = []
-    for (lo, hi), (nlo, nhi) in zip(zip(pts[:-1], pts[1:]), zip(nums[:-1], nums[1:])):
+    for lo, hi, nlo, nhi in zip(pts[:-1], pts[1:], nums[:-1], nums[1:]):
         mid = nlo + 1.0 if nhi == np.inf else (nlo + nhi) / 2
-        e = rs.blk.energies()[band].subs(rs.sample).subs(k, mid)
-        if float(e) < rs.num(rs.E_F).real:
-            out.append((lo, hi))
+        occ = tuple(b for b in range(kin.n)
+                    if float(rs.blk.energies()[b].subs(rs.sample).subs(k, mid)) < eF)
+        if occ:
+            out.append((lo, hi, occ))
     return out
 
 
 def fermi_sea(model, O, regime=None):
     r"""Intrinsic contribution :math:`\sum_{mk}(ie/\hbar)[\mathcal T,\mathbf E\cdot\mathcal R']^m n_{FD}`
-    (Eqs. 57, 72), a Fermi-sea integral over every occupied band (valence band included)."""
+    (Eqs. 57, 72), a Fermi-sea integral over every occupied band (valence band included).
+
+    The k axis is cut at every Fermi radius; on each piece the densities of the occupied bands are
+    added *before* integrating, so interband singularities that cancel between two occupied bands
+    (the touching point of the Rashba 2DEG at k = 0) never appear."""
     kin = kinetics(model, regime)
     d2 = kin.rs.blk.d_squared
-    tot = sp.S.Zero
+    dens = {}
     for band in range(kin.n):
-        dens, Lam = intrinsic_density(model, O, band)
-        if dens == 0:
+        dens[band], Lam = intrinsic_density(model, O, band)
+    tot = sp.S.Zero
+    antis = {}
+    for lo, hi, occ in _sea_intervals(kin):
+        f = sp.cancel(sum((dens[b] for b in occ), sp.S.Zero))
+        if f == 0:
             continue
-        anti = sea_antiderivative(dens / (2 * sp.pi), k, Lam, d2)
-        for lo, hi in _occupied_intervals(kin, band):
-            if anti is None:
-                tot += radial_integral(k * dens / (2 * sp.pi), k, _radius(lo), _radius(hi), d2, Lam)
-                continue
-            F, u = anti
-            tot += _sea_at(kin, F, u, Lam, hi) - _sea_at(kin, F, u, Lam, lo)
+        if occ not in antis:
+            antis[occ] = sea_antiderivative(f / (2 * sp.pi), k, Lam, d2)
+        anti = antis[occ]
+        if anti is None:
+            tot += radial_integral(k * f / (2 * sp.pi), k, _radius(lo), _radius(hi), d2, Lam)
+            continue
+        F, u = anti
+        tot += _sea_at(kin, F, u, Lam, hi) - _sea_at(kin, F, u, Lam, lo)
     return sp.factor(sp.cancel(tot))
 
 
@@ -174,7 +209,10 @@ def _sea_at(kin, F, u, Lam, x):
     if x is sp.oo:
         return sp.limit(F.xreplace({Lam: sp.sqrt(d2u)}), u, sp.oo)
     if x == 0:
-        return sp.cancel(F.xreplace({Lam: sp.sqrt(d2u.subs(u, 0))}).subs(u, 0))
+        val = sp.cancel(F.xreplace({Lam: sp.sqrt(d2u.subs(u, 0))}).subs(u, 0))
+        if val.has(sp.nan, sp.zoo, sp.oo, -sp.oo):  # |d| = 0 at k = 0 (bands touch): a limit
+            val = sp.limit(F.xreplace({Lam: sp.sqrt(d2u)}), u, 0, "+")
+        return val
     return kin.rs.reduce(F.xreplace({u: x.r**2, Lam: x.Lam}), final=sp.cancel)
 
 
@@ -188,7 +226,7 @@ def _coeff(x, Ei):
     return sp.factor(sp.cancel(y)) if sp.count_ops(y) < 300 else y
 
 
-def anomalous_hall(model: Model, regime=None) -> Result:
+def anomalous_hall(model: Model, regime=None, skew="fermi-shell") -> Result:
     r"""Anomalous Hall conductivity :math:`\sigma_{yx} = j_y/E_x` and its four contributions
     (paper Eqs. 72-86): ``intrinsic`` (Berry curvature, Fermi sea), ``extrinsic_velocity``
     (:math:`\beta`), ``side_jump`` (:math:`n^{sj}` from J_E) and ``skew`` (:math:`n^{sk}`).
@@ -196,7 +234,7 @@ def anomalous_hall(model: Model, regime=None) -> Result:
     Computed as :func:`response` of :math:`\hat v_y = \hbar^{-1}\partial H/\partial k_y` with
     :math:`j = -e\langle v\rangle` (one mechanism for every observable).
     """
-    r = response(model, model.velocity_operator()[1], regime)
+    r = response(model, model.velocity_operator()[1], regime, skew)
     pick = {"intrinsic": "intrinsic", "extrinsic_velocity": "extrinsic", "side_jump": "side_jump",
             "skew": "skew"}
     contrib = {name: _coeff(-cv.e * r[src][0], cv.E_x) for name, src in pick.items()}
@@ -216,16 +254,16 @@ def hall_angle(model: Model, regime=None):
     return sp.factor(sp.cancel(anomalous_hall(model, regime).total / drude_conductivity(model, regime)))
 
 
-def spin_density(model: Model, regime=None) -> Result:
+def spin_density(model: Model, regime=None, skew="fermi-shell") -> Result:
     r"""Spin density :math:`\langle\mathbf s\rangle` (Pauli matrices, no :math:`\hbar/2`), Eqs. 87-104."""
     if model.n_bands != 2:
         raise ShapeError("spin_density uses the Pauli matrices of a 2x2 model")
-    r = response(model, PAULI, regime)
+    r = response(model, PAULI, regime, skew)
     return Result("spin density <s>", dict(r.contributions), r"\langle\mathbf{s}\rangle",
                   {**RESPONSE_LABELS, "fermi_surface": "Edel"}, model=model.name, regime=r.regime)
 
 
-def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None) -> Result:
+def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None, skew="fermi-shell") -> Result:
     r"""Spin-orbit torque :math:`\boldsymbol\tau = (2M/\hbar)\,\mathbf m\times\langle\mathbf s\rangle` with
     the :math:`\hbar/2` of the spin restored: :math:`\boldsymbol\tau = M\,\mathbf m\times\langle\boldsymbol\sigma\rangle`
     (paper Eq. 105; its first printed term carries a spurious :math:`\rho(\epsilon_F)`).
@@ -240,7 +278,7 @@ def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None) -> Resu
     if mass is None:
         h0 = model.H.xreplace({q: 0 for q in model.momenta})
         mass = sp.expand((h0[0, 0] - h0[1, 1]) / 2)
-    s = spin_density(model, regime)
+    s = spin_density(model, regime, skew)
     cross = lambda v: (mass * m.cross(sp.Matrix(v))).applyfunc(lambda x: sp.factor(sp.cancel(x)))
     fl = cross(s.fermi_surface)
     dl = cross(s.intrinsic + s.extrinsic + s.side_jump + s.skew)
@@ -248,14 +286,14 @@ def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None) -> Resu
                   {"field_like": "FL", "damping_like": "DL"}, model=model.name, regime=s.regime)
 
 
-def spin_hall(model: Model, regime=None) -> Result:
+def spin_hall(model: Model, regime=None, skew="fermi-shell") -> Result:
     r"""Spin-Hall response: :math:`\langle\{\sigma_z, \hat v_y\}/2\rangle` to :math:`E_x`, the spin
     current :math:`j^z_y` per unit field in units of velocity x (Pauli spin) -- multiply by
     :math:`\hbar/2` for angular momentum."""
     vy = model.velocity_operator()[1]
     sz = PAULI[2] if model.n_bands == 2 else None
     O = (sz * vy + vy * sz) / 2
-    r = response(model, O, regime)
+    r = response(model, O, regime, skew)
     contrib = {name: _coeff(val[0], cv.E_x) for name, val in r.contributions.items()}
     return Result("spin Hall <{s_z, v_y}/2>/E_x", contrib, r"\chi^{z}_{yx}", RESPONSE_LABELS,
                   model=model.name, regime=r.regime)

@@ -16,6 +16,7 @@ import pytest
 import sympy as sp
 
 from symkin import anomalous_hall, spin_density
+from symkin.models import BUILTINS
 from symkin.models import ti_surface
 from symkin.report import REPORT_SECTIONS
 
@@ -290,7 +291,7 @@ def test_models_lists_builtins_with_hamiltonians(runs):
     assert r.returncode == 0
     for name in ("ti-surface", "massive-dirac", "bhz-like"):
         assert name in r.stdout
-    assert len(re.findall(r"^\s+H = ", r.stdout, re.M)) == 3
+    assert len(re.findall(r"^\s+H = ", r.stdout, re.M)) == len(BUILTINS)
 
 
 # ------------------------------------------------------------------------------ errors
@@ -336,8 +337,8 @@ def test_other_input_errors(capsys, tmp_path):
     code, _, err = run_main(capsys, "derive", _write(tmp_path / "s.toml", TI_TOML + "\n[parameters\n"))
     assert code == 2 and "TOML syntax error" in err and "line" in err
     code, _, err = run_main(capsys, "derive", bad_model(tmp_path, "shifted", TI_H + " + 3*M*sigma_0"),
-                            "--band", "valence")
-    assert code == 2 and "no 'valence' regime" in err and err.count("\n") == 1
+                            "--band", "both")
+    assert code == 2 and "no 'both' regime" in err and err.count("\n") == 1
 
 
 def test_sample_needs_json(capsys):

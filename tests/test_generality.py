@@ -116,9 +116,14 @@ def test_anisotropic_model_is_refused():
 
 
 def test_degenerate_bands_are_refused():
-    H = hbar * v * (k_x * sx + k_y * sy)   # massless: bands touch at k = 0
-    with pytest.raises(errors.DegeneracyError):
-        regimes(Model(H, (k_x, k_y)))
+    """Bands that cross inside a window (no hybridisation) are refused; a touching point at a band
+    extremum (massless Dirac cone, Rashba 2DEG at k = 0) is not, and no gap is listed then."""
+    B = sp.Symbol("B", positive=True)
+    H = hbar * v * (k_x * sx + k_y * sy)
+    crossing = Model((Delta - B * (k_x**2 + k_y**2)) * sz + H * 0, (k_x, k_y))
+    with pytest.raises(errors.DegeneracyError, match="cross"):
+        regimes(crossing)
+    assert [r.name for r in regimes(Model(H, (k_x, k_y)))] == ["valence", "conduction"]
 
 
 def test_k_dependent_mass_and_particle_hole_asymmetry_against_numeric():
