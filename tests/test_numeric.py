@@ -201,8 +201,8 @@ def test_limits_of_warping_and_tilt():
 def test_tilt_off_shell_skew_chebyshev_convergence():
     """Tilted Dirac: the valence-band skew shells form a continuum of energies (Chebyshev in energy)."""
     q = {"e": 1.0, "hbar": 1.0, "v": 1.0, "Delta": 0.3, "epsilon_F": 0.6, "u_0": 0.1, "w": 0.4}
-    a = numeric.anomalous_hall(tilted_dirac(), q, n_points=64, n_cheb=16)
-    b = numeric.anomalous_hall(tilted_dirac(), q, n_points=64, n_cheb=32)
+    a = numeric.anomalous_hall(tilted_dirac(), q, n_points=64, n_cheb=16, skew="all-shells")
+    b = numeric.anomalous_hall(tilted_dirac(), q, n_points=64, n_cheb=32, skew="all-shells")
     assert isinstance(a.diagnostics["skew_shells"][0], tuple)  # a range of energies
     assert abs(a.skew - b.skew) < 1e-10 * abs(b.skew)
     assert abs(a.fermi_surface) < 1e-12  # mirror y -> -y: no Drude Hall
