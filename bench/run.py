@@ -2,7 +2,8 @@
 included, nothing cached across processes), per-stage times, lambdify throughput, then the numeric
 back-ends (bench/bench_numeric.py).  Figures are printed, never asserted.
 
-Targets (2-core machine): TI sigma_yx < 5 s cold; TI spin density < 5 s cold; lambdify >= 1e6 points/s.
+Targets (2-core machine): TI sigma_yx < 5 s cold; TI spin density < 5 s cold; Rashba ferromagnet
+derivation < 20 s cold; lambdify >= 1e6 points/s.
 """
 import os
 import subprocess
@@ -16,6 +17,8 @@ COLD = {
     "TI spin density (spin_density), cold": "from symkin import spin_density; from symkin.models import ti_surface; spin_density(ti_surface())",
     "TI torque (spin_orbit_torque), cold": "from symkin import spin_orbit_torque; from symkin.models import ti_surface; spin_orbit_torque(ti_surface())",
     "massive Dirac sigma_yx, cold": "from symkin import anomalous_hall; from symkin.models import massive_dirac; anomalous_hall(massive_dirac())",
+    "Rashba ferromagnet sigma_yx, -Delta < E_F < Delta, cold": "from symkin import anomalous_hall; from symkin.models import rashba_ferromagnet; anomalous_hall(rashba_ferromagnet(), regime='lower')",
+    "4x4 massive Dirac (+Delta) + (-Delta) sigma_yx, cold": "from symkin import anomalous_hall; from symkin.models import massive_dirac, Delta; from symkin.blocks import direct_sum; anomalous_hall(direct_sum(massive_dirac(), massive_dirac(-Delta)))",
 }
 
 STAGES = textwrap.dedent("""

@@ -92,13 +92,18 @@ def test_eq81_side_jump_distribution(ti):
 
 
 def test_eq84_skew_distribution_on_both_shells(ti):
-    dist = skew_distribution(ti)
+    """Eq. 84 with the printed (all-shells) prescription; the default Fermi-shell prescription puts
+    twice the conduction part on the Fermi circle instead (same observables, README)."""
+    dist = skew_distribution(ti, skew="all-shells")
     Ethat = -Ex * sp.sin(theta) + Ey * sp.cos(theta)
     per_energy = sp.Rational(3, 2) * (hbar * v_F / eF) * xF * (1 - xF**2) ** sp.Rational(3, 2) \
         / (1 + 3 * xF**2) ** 2 * e * Ethat
     nc, nv = _delta_coeff(dist, "conduction"), _delta_coeff(dist, "valence")
     assert close_at(nc, per_energy / (hbar * v_F * sp.sqrt(1 - xF**2)))
     assert same(nv, -nc)  # the sigma_z of Eq. 84: the valence shell carries the opposite distribution
+    fs = skew_distribution(ti)
+    assert list(fs) == [k for k in dist if k.startswith("conduction")]
+    assert same(_delta_coeff(fs, "conduction"), 2 * nc)
 
 
 def test_sigma_yx_eqs_74_78_82_85_86(ti):
