@@ -432,30 +432,26 @@ class RingSet:
         return sp.Poly(sp.expand((ring.energy - self._d0.subs(k, ring.r)) ** 2
                                  - self._d2.subs(k, ring.r)), ring.r)
 
-    def reduce(self, expr, final=sp.factor, keep_q=False):
+    def reduce(self, expr, final=sp.factor):
         r"""Closed form of an expression in ring symbols.
 
         Substitutes, ring by ring, :math:`c = (1+t^2)^{-1/2}`, :math:`t = g/(\Lambda + d_z)`,
         :math:`\Lambda = \pm(E - d_0(r))`, each followed by ``cancel`` (the result is rational in r),
         then reduces numerator and inverse denominator modulo the ring relation P(r) = 0
         (polynomial remainder, exact); the radius' closed form is substituted only if r survives.
-
-        ``keep_q=True`` leaves the square roots of Fermi-radius discriminants as the symbols q (for
-        intermediate results: :meth:`symkin.kinetics.Kinetics.solve` reduces its matrix entries early so
-        that the linear solve sees only the parameters); a later :meth:`reduce` resolves them.
+        For an even relation :math:`P(r) = Q(r^2)` with deg Q = 2 (Rashba) the root
+        :math:`r^2 = (-b \pm\sqrt{b^2-4ac})/2a` is used and the result is returned as
+        :math:`A + B\sqrt{b^2-4ac}` with A, B rational (:meth:`_reduce_even`).
         """
         expr = sp.sympify(expr)
         if isinstance(expr, sp.MatrixBase):
-            return expr.applyfunc(lambda x: self.reduce(x, final, keep_q))
+            return expr.applyfunc(lambda x: self.reduce(x, final))
         # cancel over Q(i) is ~10x slower than over Q: replace i by a generic symbol j during the
         # reduction (every step is a ring operation valid for any j) and restore it afterwards
         j = sp.Dummy("j")
         expr, simple = self._reduce(expr.xreplace({sp.I: j}))
         if not simple:  # closed forms substituted without simplification (quartic Fermi radius)
             return expr.xreplace({j: sp.I})
-        if keep_q:
-            expr = sp.cancel(expr)
-            return sp.expand(expr.xreplace({j: sp.I})) if expr.has(j) else expr
         return self._resolve_sqrts(expr, final, j)
 
     def _reduce(self, expr):
@@ -605,7 +601,6 @@ class RingSet:
         qs = [q for q in self._sqrts if expr.has(q)]
         if not qs:
             return fin(expr)
-        # a square root may be needed by an earlier one's radicand only through q: order as found
         num, den = sp.fraction(sp.cancel(expr))
         for q in qs:
             rel = sp.Poly(q**2 - self._sqrts[q][0], q)

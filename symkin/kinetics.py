@@ -224,21 +224,13 @@ class Kinetics:
                 for i, (idx, b) in enumerate(pairs):
                     row = laurent_coeff(Jt.get(idx, sp.zeros(self.n, self.n))[b, b], z, l, simplify=sp.expand)
                     for j, x in enumerate(xs):
-                        Amat[i, j] = self._early(row.coeff(x))
-                    rhs[i] = self._early(laurent_coeff(entries.get((idx, b), 0), z, l))
+                        Amat[i, j] = qcancel(row.coeff(x))
+                    rhs[i] = laurent_coeff(entries.get((idx, b), 0), z, l)
                 xsol = Amat.LUsolve(rhs).applyfunc(qcancel)
                 for (idx, b), val in zip(pairs, xsol):
                     if val != 0:
                         sol.setdefault(idx, sp.zeros(self.n, self.n))[b, b] += val * z**l
         return sol
-
-    def _early(self, x):
-        """Reduce ring symbols now (square roots kept as symbols): the linear solves then see only
-        the parameters, which keeps multivariate ``cancel`` fast with several Fermi circles."""
-        present = [R for R in self.rs.rings if x.free_symbols & {R.r, R.Lam, R.t, R.c}]
-        if present and all(self.rs.reducible(R) for R in present):
-            return self.rs.reduce(x, final=None, keep_q=True)
-        return qcancel(x)
 
     def field_drive(self):
         r"""Right-hand side of Eq. 27, :math:`e\mathbf E\cdot\mathbf v\,\partial n_{FD}/\partial\epsilon
