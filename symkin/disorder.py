@@ -11,7 +11,7 @@ import sympy as sp
 
 from . import conventions as cv
 from .bands import z, zp
-from .fermi import get_regime
+from .errors import RegimeError
 from .integrate import laurent_coeff
 from .kinetics import kinetics
 from .model import Model
@@ -35,6 +35,8 @@ def born_product(model: Model, a=0, b=0, regime=None):
 def scattering_time(model: Model, regime=None):
     r""":math:`\tau = \hbar/(\pi u_0^2\rho(\epsilon_F))` with the density of states of the Fermi circles."""
     kin = kinetics(model, regime)
+    if not kin.rs.fermi_rings():
+        raise RegimeError(f"no Fermi circle in the {kin.regime.name} regime: no scattering at E_F")
     return sp.factor(cv.hbar / (sp.pi * model.disorder.u0**2 * kin.rs.density_of_states()))
 
 
@@ -44,8 +46,8 @@ def transport_time(model: Model, regime=None):
     For several coupled Fermi circles the harmonic problem is a matrix; this returns the inverse of its
     diagonal element for the first circle."""
     kin = kinetics(model, regime)
-    if get_regime(model, regime).name == "gap":
-        raise ValueError("no Fermi circle in the gap")
+    if not kin.rs.fermi_rings():
+        raise RegimeError(f"no Fermi circle in the {kin.regime.name} regime: no transport time")
     R, b = kin.rs.fermi_rings()[0]
     trial = {R.index: sp.zeros(kin.n, kin.n)}
     trial[R.index][b, b] = z

@@ -431,6 +431,9 @@ def skew_distribution(model, regime=None, skew="fermi-shell"):
 
 def _vertex_on_fermi_circle(model, regime, X):
     kin = kinetics(model, regime)
+    if not kin.rs.fermi_rings():
+        from .errors import RegimeError
+        raise RegimeError(f"no Fermi circle in the {kin.regime.name} regime: the vertex lives on the Fermi circle")
     R, m = kin.rs.fermi_rings()[0]
     return kin, R, m, _to_theta(kin.rs.reduce(kin.vertex(X(kin), R, m), final=sp.cancel))
 

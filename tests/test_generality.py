@@ -141,3 +141,12 @@ def test_k_dependent_mass_and_particle_hole_asymmetry_against_numeric():
         ref = numeric.anomalous_hall(model, vals, n_points=64)
         for name in ("intrinsic", "extrinsic_velocity", "side_jump", "skew", "total"):
             np.testing.assert_allclose(float(closed[name]), getattr(ref, name), rtol=1e-10, err_msg=name)
+
+
+def test_fermi_circle_quantities_refuse_the_gap():
+    """tau, tau_tr and the extrinsic vertex live on the Fermi circle: one RegimeError in the gap."""
+    from symkin import disorder
+    from symkin.kinetics import extrinsic_velocity
+    for f in (disorder.scattering_time, disorder.transport_time, extrinsic_velocity):
+        with pytest.raises(errors.RegimeError, match="no Fermi circle"):
+            f(ti_surface(), "gap")
