@@ -141,3 +141,24 @@ def test_block_operators_and_irreducible_blocks_are_checked():
     irreducible = type(four)(H, four.momenta)
     with pytest.raises(ShapeError, match="irreducible 4x4"):
         anomalous_hall(irreducible)
+
+
+@pytest.fixture(scope="module")
+def lower_spin():
+    from symkin import spin_density
+    model = rashba_ferromagnet()
+    return model, spin_density(model, regime="lower")
+
+
+@pytest.mark.parametrize("frac", [0.3, 0.8])
+def test_rashba_ferromagnet_lower_regime_spin_density_against_numeric(lower_spin, frac):
+    """<sigma> (Pauli, no hbar/2) for -Delta < E_F < Delta: Edelstein (Fermi surface), intrinsic,
+    extrinsic, side-jump and skew pieces against the numeric chain, E along x."""
+    model, res = lower_spin
+    p = dict(_values(model, get_regime(model, "lower"), frac), E_x=1.0, E_y=0.0)
+    n = numeric.spin_density(model, p, n_points=32, energy=p["epsilon_F"])
+    for key in ("fermi_surface", "intrinsic", "extrinsic", "side_jump", "skew"):
+        got = np.array([complex(sp.N(x.subs({s: p[s.name] for s in x.free_symbols}))) for x in res[key]])
+        want = getattr(n, key)[:, 0]
+        scale = np.abs(want).max()
+        assert scale > 0 and np.abs(got - want).max() < 1e-10 * scale, key
