@@ -18,7 +18,6 @@ spin density must rotate with the basis -- so the derivation checks, exactly:
 Usage:  python derivations/massive_dirac.py [OUTDIR]     (default: build/)
 Writes massive_dirac.tex, massive_dirac.json and massive_dirac_sigma_yx.png; exit status 1 on a mismatch.
 """
-import json
 import os
 import sys
 import time
@@ -94,14 +93,7 @@ def main(out):
                                progress=report.Progress())
     paths = [report.write_latex(model, stages, out, observables=["hall", "spin"], source=mf.source,
                                 description=mf.description)]
-    paths.append(os.path.join(out, "massive_dirac.json"))
-    with open(paths[-1], "w") as fh:
-        json.dump(report.json_document(model, {"hall": s, "spin": sd}, samples=5, source=mf.source), fh, indent=1)
-    paths.append(report.plot_hall(model, s, out))
-    paths.append(os.path.join(out, "massive_dirac.txt"))
-    with open(paths[-1], "w") as fh:   # the terminal tables (what `symkin derive ... --format table` prints)
-        fh.write("\n\n".join(report.text_table(r, key=report.OBSERVABLES[o][0], unicode=False)
-                              for o, r in {"hall": s, "spin": sd}.items()) + "\n")
+    paths += report.write_exports(model, {"hall": s, "spin": sd}, out, "massive_dirac", source=mf.source)
     for p in paths:
         print("wrote", p)
     if FAILED:

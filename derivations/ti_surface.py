@@ -167,17 +167,8 @@ def main(out):
     paths = [report.write_latex(model, stages, out, observables=["hall", "spin", "torque"],
                                 source="derivations/ti_surface.py",
                                 description="Magnetic topological-insulator surface, paper Section VI")]
-    import json
-    doc = report.json_document(model, {"hall": s, "spin": sd, "torque": tq}, samples=5,
-                               source="derivations/ti_surface.py")
-    paths.append(os.path.join(out, "ti_surface.json"))
-    with open(paths[-1], "w") as fh:
-        json.dump(doc, fh, indent=1)
-    paths.append(report.plot_hall(model, s, out))
-    paths.append(os.path.join(out, "ti_surface.txt"))
-    with open(paths[-1], "w") as fh:   # the terminal tables (what `symkin derive ... --format table` prints)
-        fh.write("\n\n".join(report.text_table(r, key=report.OBSERVABLES[o][0], unicode=False)
-                              for o, r in {"hall": s, "spin": sd, "torque": tq}.items()) + "\n")
+    paths += report.write_exports(model, {"hall": s, "spin": sd, "torque": tq}, out, "ti_surface",
+                                  source="derivations/ti_surface.py")
     for p in paths:
         print("wrote", p)
     if FAILED:

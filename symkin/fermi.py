@@ -463,7 +463,7 @@ class RingSet:
             lam_r = sp.expand((ring.energy - self._d0.subs(k, r)) * (1 if ring.band == 0 else -1))
             t_val = self.blk.t_of(ring.Lam).subs(k, r)
             P = self.relation(ring)
-            even = self.reducible(ring) and P.degree() > 2
+            even = self._even_quadratic(ring, P)
             if not even and P.degree() > 2:
                 # k_F a root of a general quartic: substitute the closed forms without rational
                 # simplification (exact; cancel would not finish)
@@ -478,17 +478,16 @@ class RingSet:
                 expr = self._reduce_even(expr, ring, P) if even else self._reduce_mod(expr, ring, P)
         return expr, simple
 
-    def reducible(self, ring):
-        """True when the ring relation allows exact rational reduction: degree <= 2 in r, or even in r
-        of degree 4 with a constant d_z (Rashba family: r^2 is then a root of a quadratic whose
-        coefficients stay small).  Otherwise (k-dependent mass with d_0 ~ k^2, e.g. bhz_like with
-        D != 0) closed forms are substituted without simplification: the even-quadratic reduction is
-        exact there too but its coefficient swell makes it slower than plain substitution."""
-        P = self.relation(ring)
-        if P.degree() <= 2:
-            return True
-        even = all(P.coeff_monomial(ring.r**i) == 0 for i in range(1, P.degree() + 1, 2))
-        return even and P.degree() <= 4 and sp.diff(self.blk.dz, k) == 0
+    def _even_quadratic(self, ring, P):
+        """True when the ring relation P(r) is even of degree 4 and d_z is constant (Rashba family):
+        r^2 is then a root of a quadratic with small coefficients, reduced exactly by
+        :meth:`_reduce_even`.  Degree <= 2 (TI) goes through :meth:`_reduce_mod`; other quartics
+        (k-dependent mass with d_0 ~ k^2, bhz_like with D != 0) get their closed forms substituted
+        without simplification -- the even-quadratic reduction is exact there too, but its
+        coefficient swell makes it slower than plain substitution."""
+        if P.degree() != 4 or sp.diff(self.blk.dz, k) != 0:
+            return False
+        return all(P.coeff_monomial(ring.r**i) == 0 for i in (1, 3))
 
     def _reduce_mod(self, expr, ring, P):
         """Reduce a rational function of r modulo the ring relation P(r) (degree <= 2)."""
@@ -504,18 +503,17 @@ class RingSet:
         return sp.cancel(expr.xreplace({r: ring.radius})) if expr.has(r) else expr
 
     def _reduce_even(self, expr, ring, P):
-        r"""Reduce a rational function of r modulo an even ring relation :math:`P(r) = Q(r^2)`, deg Q <= 2.
+        r"""Reduce a rational function of r modulo an even ring relation :math:`P(r) = Q(r^2)`, deg Q = 2.
 
         The denominator is made even (times its r -> -r image), numerator and denominator are split
-        into even and odd parts in :math:`s = r^2`, the denominator is inverted modulo Q, and s is
-        replaced by its root: rational for deg Q = 1 (TI), :math:`(-b \pm q)/2a` with the symbol
-        :math:`q = \sqrt{b^2-4ac}` for deg Q = 2 (Rashba, k-dependent mass; q is resolved in
-        :meth:`reduce`).  Odd parts keep a factor r, replaced by its closed form.
+        into even and odd parts in :math:`s = r^2`, reduced to linear in s modulo Q, multiplied by
+        the conjugate (the other root), and s is replaced by its root :math:`(-b \\pm q)/2a` with
+        the symbol :math:`q = \\sqrt{b^2-4ac}` (resolved in :meth:`reduce`).  Odd parts keep a
+        factor r = sqrt(s).
         """
         r = ring.r
         s = sp.Dummy("s", positive=True)
-        coeffs = P.all_coeffs()[::-1]
-        Q = sp.Poly(sum(coeffs[2 * i] * s**i for i in range(len(coeffs) // 2 + 1) if 2 * i < len(coeffs)), s)
+        c, _, b, _, a = P.all_coeffs()[::-1]  # Q(s) = a s^2 + b s + c
         num, den = sp.fraction(expr)
         den_m = den.xreplace({r: -r})
         if sp.expand(den_m - den) != 0:
@@ -534,17 +532,7 @@ class RingSet:
         ne, no = split(num)
         de, do = split(den)
         assert do.is_zero
-        if Q.degree() == 1:  # s is rational in the parameters: substitute
-            s_val = -Q.coeff_monomial(1) / Q.coeff_monomial(s)
-            at = lambda p: p.as_expr().xreplace({s: s_val})
-            out = sp.cancel(at(ne) / at(de))
-            if not no.is_zero:
-                out += sp.cancel(at(no) / at(de)) * ring.radius
-            return out
-        # deg Q = 2: reduce to linear in s, multiply by the conjugate (s -> s' = -b/a - s, the other
-        # root), and substitute s = (-b + sig q)/2a with q = sqrt(b^2 - 4ac) -- all polynomial
-        # arithmetic on coefficient expressions (no gcd in a big fraction field)
-        a, b, c = (Q.coeff_monomial(s**2), Q.coeff_monomial(s), Q.coeff_monomial(1))
+        # all polynomial arithmetic on coefficient expressions (no gcd in a big fraction field)
 
         def lin(p):
             cs = [sp.expand(x) for x in p.all_coeffs()[::-1]]

@@ -616,7 +616,9 @@ def latex_report(model, stages, regime=None, observables=("hall",), source=None,
     d.para(r"Side-jump distribution from the field-corrected collision integral $J_E$ [Eqs.~37--38]:")
     _dist(d, g("side_jump_distribution"), r"n^{(\mathrm{sj})}", kF, 81)
     d.para(r"Skew-scattering distribution from $J_{\mathrm{sk}} = [J(S_{\mathrm{ext}})]^{\mathrm{diag}}$ "
-           r"[Eqs.~31--36]; it lives on every band at the Fermi momenta (valence shell included):")
+           r"[Eqs.~31--36], in the Fermi-shell prescription (twice the part on the Fermi circle; the printed "
+           r"prescription also puts a part on the other band at $k_F$, e.g.\ the valence shell of Eq.~84 "
+           r"-- the two give the same observables for particle-hole symmetric models):")
     _dist(d, g("skew_distribution"), r"n^{(\mathrm{sk})}", kF, 84)
 
     # ---- observables
@@ -932,6 +934,23 @@ def text_table(r, width=None, unicode=None, key=None):
         out.append(bottom if i == len(rows) - 1 else mid_)
     out += textwrap.wrap("approximation: " + r.approximation, width=width)
     return "\n".join(out)
+
+
+def write_exports(model, results, out_dir, stem, source=None):
+    """JSON document (5 sample points), the sigma_yx PNG and the text tables of ``results``
+    ({observable: Result}, keys as :data:`OBSERVABLES`) in ``out_dir``; returns the paths written."""
+    import json
+
+    paths = [os.path.join(out_dir, f"{stem}.json")]
+    with open(paths[-1], "w") as fh:
+        json.dump(json_document(model, results, samples=5, source=source), fh, indent=1)
+    if "hall" in results:
+        paths.append(plot_hall(model, results["hall"], out_dir))
+    paths.append(os.path.join(out_dir, f"{stem}.txt"))
+    with open(paths[-1], "w") as fh:  # the terminal tables (what `symkin derive ... --format table` prints)
+        fh.write("\n\n".join(text_table(r, key=OBSERVABLES[o][0], unicode=False)
+                              for o, r in results.items()) + "\n")
+    return paths
 
 
 # ------------------------------------------------------------------------------ plot
