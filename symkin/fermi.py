@@ -25,6 +25,7 @@ from . import conventions as cv
 from .bands import TwoBandBlock, k, rotation_generator, two_band_block
 from .errors import DegeneracyError, RegimeError
 from .model import Model
+from .poly import fcancel, flaurent
 
 
 @dataclass(frozen=True)
@@ -427,6 +428,57 @@ class RingSet:
         return [(ring, b) for b in range(self.n) for ring in self.rings_at(b, self.E_F)]
 
     # ---------------------------------------------------------------- reduction
+    def canon(self, expr):
+        r"""Canonical form of an expression in ring symbols, used between the steps of the kinetic
+        chain to keep intermediate expressions small.
+
+        Imposes, ring by ring, :math:`t = g/(\Lambda + d_z)` and :math:`c = (1+t^2)^{-1/2}` (exact
+        substitutions; c enters squared), and :math:`\Lambda^2 = |\mathbf d(r)|^2` (polynomial
+        reduction, denominator rationalised: :func:`symkin.poly.fcancel`).  When
+        :math:`|\mathbf d|^2` is a perfect square (:math:`d_z = 0`, Rashba 2DEG) :math:`\Lambda = |g(r)|`
+        is substituted instead.  The Fermi-level relation :math:`\epsilon(r) = E` is not used here
+        (it is imposed once, in :meth:`reduce`).
+        """
+        expr = sp.sympify(expr)
+        if isinstance(expr, sp.MatrixBase):
+            return expr.applyfunc(self.canon)
+        expr, rels = self._canon_prepare(expr)
+        return fcancel(expr, rels)
+
+    def laurent(self, expr, w, n=None):
+        """Laurent coefficients in w (``{l: coefficient}``, or that of w**n) of an expression in ring
+        symbols, each in the canonical form of :meth:`canon` (:func:`symkin.poly.flaurent`)."""
+        expr, rels = self._canon_prepare(sp.sympify(expr))
+        return flaurent(expr, w, rels, n)
+
+    def _canon_prepare(self, expr):
+        rep, rels = {}, []
+        syms = expr.free_symbols
+        for ring in self.rings:
+            if syms & {ring.r, ring.Lam, ring.t, ring.c}:
+                r_, rel = self._canon_data(ring)
+                rep.update(r_)
+                rels += rel
+        return (expr.xreplace(rep) if rep else expr), rels
+
+    def _canon_data(self, ring):
+        key = ("canon", ring.index)
+        if key not in self._cache:
+            g, dz = self.blk.g.subs(k, ring.r), self.blk.dz.subs(k, ring.r)
+            rep, rels = {}, []
+            Lam = ring.Lam
+            if sp.expand(dz) == 0 and g != 0:
+                sgn = int(np.sign(float(self.num(g).real)))
+                Lam = sgn * g
+                rep[ring.Lam] = Lam
+            else:
+                rels.append((ring.Lam, sp.expand(self._d2.subs(k, ring.r))))
+            t_val = self.blk.t_of(Lam).subs(k, ring.r)
+            rep[ring.t] = t_val
+            rep[ring.c] = 1 / sp.sqrt(1 + t_val**2)
+            self._cache[key] = (rep, rels)
+        return self._cache[key]
+
     def relation(self, ring):
         """The polynomial P(r) = (E - d0(r))^2 - |d(r)|^2 that vanishes on the ring."""
         return sp.Poly(sp.expand((ring.energy - self._d0.subs(k, ring.r)) ** 2

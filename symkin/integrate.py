@@ -20,20 +20,15 @@ import warnings
 
 import sympy as sp
 
-
-_J = sp.Dummy("j")
+from .poly import fcancel
 
 
 def qcancel(x):
-    """``cancel`` with the imaginary unit replaced by a generic symbol j (restored afterwards).
+    """Exact ``cancel`` of a rational expression (FLINT gcds, :func:`symkin.poly.fcancel`).
 
-    Multivariate gcds over Q(i) are about 10x slower than over Q; every step of ``cancel`` is a ring
-    operation valid for any j, hence for j = i."""
-    x = sp.sympify(x)
-    if not x.has(sp.I):
-        return sp.cancel(x)
-    y = sp.cancel(x.xreplace({sp.I: _J}))
-    return y.xreplace({_J: sp.I}) if y.has(_J) else y
+    The imaginary unit is one more generator: every step is a ring operation valid for any value
+    of it (multivariate gcds over Q(i) are about 10x slower than over Q)."""
+    return fcancel(x)
 
 
 def split_power(term, w):

@@ -46,7 +46,7 @@ import sympy as sp
 from . import conventions as cv
 from .bands import dagger_z, polar_subs, z, zp
 from .fermi import RingSet, get_regime
-from .integrate import harmonics, laurent_coeff, qcancel
+from .integrate import harmonics, laurent_coeff
 from .model import Model, dagger
 
 E_VEC = (cv.E_x, cv.E_y)
@@ -113,7 +113,7 @@ class Kinetics:
         for a in range(self.n):
             for b in range(self.n):
                 if a != b:
-                    T[a, b] = qcancel(cv.hbar * Xb[a, b] / (sp.I * (e[a] - e[b])))
+                    T[a, b] = self.rs.canon(cv.hbar * Xb[a, b] / (sp.I * (e[a] - e[b])))
         return T
 
     def connection(self, ring, w=z):
@@ -137,8 +137,8 @@ class Kinetics:
                 wgt = self.rs.weight(r2, c)
                 for a in range(self.n):
                     for d in range(self.n):
-                        A[a, d] += wgt * laurent_coeff(O1[a, c] * O2[c, d], zp)
-        self._A[key] = A.applyfunc(qcancel)
+                        A[a, d] += wgt * self.rs.laurent(O1[a, c] * O2[c, d], zp, 0)
+        self._A[key] = A.applyfunc(self.rs.canon)
         return self._A[key]
 
     def collide(self, f, shell=None):
@@ -187,10 +187,10 @@ class Kinetics:
                             if on and x != band:
                                 continue
                             if v2 != 0:
-                                add(rho, x, band, pref * laurent_coeff(v2, zp, simplify=None))
+                                add(rho, x, band, pref * self.rs.laurent(v2, zp, 0))
                             if v3 != 0:
-                                add(rho, band, x, pref * laurent_coeff(v3, zp, simplify=None))
-        return {i: M.applyfunc(lambda x: _tidy_laurent(x)) for i, M in out.items()}
+                                add(rho, band, x, pref * self.rs.laurent(v3, zp, 0))
+        return {i: M.applyfunc(self.tidy) for i, M in out.items()}
 
     # ------------------------------------------------------------------ Boltzmann equations
     def solve(self, drive):
@@ -222,11 +222,12 @@ class Kinetics:
                 Amat = sp.zeros(len(pairs), len(pairs))
                 rhs = sp.zeros(len(pairs), 1)
                 for i, (idx, b) in enumerate(pairs):
-                    row = laurent_coeff(Jt.get(idx, sp.zeros(self.n, self.n))[b, b], z, l, simplify=sp.expand)
-                    for j, x in enumerate(xs):
-                        Amat[i, j] = qcancel(row.coeff(x))
+                    row = Jt.get(idx, sp.zeros(self.n, self.n))[b, b]
+                    for j, x in enumerate(xs):  # J0 is linear in the trial amplitudes
+                        col = row.xreplace({y: (1 if y == x else 0) for y in xs})
+                        Amat[i, j] = self.rs.laurent(col, z, l)
                     rhs[i] = laurent_coeff(entries.get((idx, b), 0), z, l)
-                xsol = Amat.LUsolve(rhs).applyfunc(qcancel)
+                xsol = Amat.LUsolve(rhs).applyfunc(self.rs.canon)
                 for (idx, b), val in zip(pairs, xsol):
                     if val != 0:
                         sol.setdefault(idx, sp.zeros(self.n, self.n))[b, b] += val * z**l
@@ -266,7 +267,7 @@ class Kinetics:
             for a in range(self.n):
                 for b in range(self.n):
                     if a != b and Dp[a, b] != 0:
-                        S[a, b] = _tidy_laurent(cv.hbar * Dp[a, b] / (sp.I * (e[a] - e[b])))
+                        S[a, b] = self.tidy(cv.hbar * Dp[a, b] / (sp.I * (e[a] - e[b])))
             out[idx] = S
         return out
 
@@ -307,11 +308,11 @@ class Kinetics:
                         X += Ei * ((Rx * O)[m, mp] - (O * Rxp)[m, mp])
                     prod = sp.expand(X * Ob[mp, m])
                     re = (prod + _conj_zz(prod)) / 2
-                    val += self.rs.weight(R2, mp) * laurent_coeff(re, zp, simplify=None)
+                    val += self.rs.weight(R2, mp) * self.rs.laurent(re, zp, 0)
             # dn_FD/de = -delta(eps - E_F) = -delta(k - k_F)/|d eps/dk|
             pref = -2 * sp.pi * self.model.disorder.u0**2 / cv.hbar * cv.e / self.rs.abs_slope(R, m)
             F = out.setdefault(R.index, sp.zeros(self.n, self.n))
-            F[m, m] += _tidy_laurent(pref * val)
+            F[m, m] += self.tidy(pref * val)
         return out
 
     def n_side_jump(self):
@@ -341,8 +342,12 @@ class Kinetics:
                 first = (Xk * O1)[m, c] * O2[c, m] + O1[m, c] * (O2 * Xk)[c, m]
                 second = sum((O1[m, c] * Xkp[c, a] * O2[a, m] + O1[m, a] * Xkp[a, c] * O2[c, m]
                               for a in range(self.n)), sp.S.Zero)
-                val += self.rs.weight(R2, c) * laurent_coeff(first - second, zp, simplify=None)
-        return _tidy_laurent(self.K * val)
+                val += self.rs.weight(R2, c) * self.rs.laurent(first - second, zp, 0)
+        return self.tidy(self.K * val)
+
+    def tidy(self, x):
+        """Collect a Laurent polynomial in z and bring each coefficient to canonical form."""
+        return sp.Add(*[c * z**l for l, c in self.rs.laurent(x, z).items()])
 
     # ------------------------------------------------------------------ sums over k
     def fermi_sum(self, dist, weight):
@@ -352,7 +357,7 @@ class Kinetics:
         tot = sp.S.Zero
         for idx, F in dist.items():
             R = rings[idx]
-            tot += R.r / (2 * sp.pi) * laurent_coeff((weight(R) * F).trace(), z, simplify=None)
+            tot += R.r / (2 * sp.pi) * self.rs.laurent((weight(R) * F).trace(), z, 0)
         return tot
 
 
@@ -370,12 +375,6 @@ def _offdiag(M):
 
 def _diag(M):
     return sp.diag(*[M[i, i] for i in range(M.shape[0])])
-
-
-def _tidy_laurent(x):
-    """Collect a Laurent polynomial in z and cancel each coefficient."""
-    h = harmonics(x, z)
-    return sp.Add(*[qcancel(c) * z**l for l, c in h.items()])
 
 
 @lru_cache(maxsize=32)

@@ -114,7 +114,7 @@ def _extrinsic(kin, Op):
     T = lambda R, w: kin.interband(Op, R, w)
     tot = sp.S.Zero
     for R, m, val in kin.diagonal_entries(n1):
-        tot += R.r / (2 * sp.pi) * laurent_coeff(val * kin.vertex(T, R, m), z, simplify=None)
+        tot += R.r / (2 * sp.pi) * kin.rs.laurent(val * kin.vertex(T, R, m), z, 0)
     return tot
 
 

@@ -1,0 +1,210 @@
+r"""Fast exact rational-function arithmetic for the kinetic chain (FLINT multivariate polynomials).
+
+SymPy's ``cancel`` computes multivariate gcds with the heuristic algorithm of
+``sympy.polys.heuristicgcd``, whose evaluation points grow with every variable: with two Fermi
+circles (sixteen symbols: parameters, fields and the ring symbols r, Lambda, t, c of both circles) a
+single ``cancel`` of a 2 x 2 Boltzmann solution did not finish in four minutes.  FLINT's
+multivariate gcd (python-flint ``fmpq_mpoly``) does the same cancellation in 0.1 s.
+
+:func:`fcancel` converts an expression to a quotient of two ``fmpq_mpoly`` by structural recursion
+(no SymPy ``expand``), cancels their gcd and converts back.  Every atom that is not a rational
+number -- symbols, ``pi``, ``I``, radicals such as ``sqrt(2)``, floats -- is a generator, so the
+result is the canonical reduced form over :math:`\mathbb Q(\text{atoms})`, exactly what
+``sympy.cancel`` returns up to normalisation (the imaginary unit is a generator too: ``I**2`` is
+folded back to -1 only when the result is rebuilt).
+"""
+from __future__ import annotations
+
+import flint
+import sympy as sp
+
+__all__ = ["fcancel", "flaurent", "FracConverter"]
+
+
+class FracConverter:
+    """Convert SymPy expressions to and from pairs (numerator, denominator) of ``fmpq_mpoly`` over a
+    fixed list of generators (SymPy atoms)."""
+
+    def __init__(self, gens):
+        self.gens = list(gens)
+        names = tuple(f"x{i}" for i in range(max(1, len(self.gens))))
+        self.ctx = flint.fmpq_mpoly_ctx.get(names, "lex")
+        g = self.ctx.gens()
+        self.index = {a: g[i] for i, a in enumerate(self.gens)}
+        self.one = self.ctx.from_dict({(0,) * len(names): 1})
+
+    # ---------------------------------------------------------------- SymPy -> FLINT
+    def to_frac(self, e):
+        """(numerator, denominator) of ``e``; the denominator is not normalised."""
+        if e in self.index:
+            return self.index[e], self.one
+        if e.is_Rational:
+            return self.one * flint.fmpq(int(e.p), int(e.q)), self.one
+        if e.is_Add:
+            n, d = self.to_frac(e.args[0])
+            for a in e.args[1:]:
+                n2, d2 = self.to_frac(a)
+                if d2 == self.one:
+                    n = n + n2 * d
+                elif d == self.one:
+                    n, d = n * d2 + n2, d2
+                elif d == d2:
+                    n = n + n2
+                else:
+                    g = d.gcd(d2)
+                    if g == self.one:
+                        n, d = n * d2 + n2 * d, d * d2
+                    else:
+                        a_, b_ = d2 / g, d / g
+                        n, d = n * a_ + n2 * b_, d * a_
+            return n, d
+        if e.is_Mul:
+            n, d = self.one, self.one
+            for a in e.args:
+                n2, d2 = self.to_frac(a)
+                n, d = n * n2, d * d2
+            return n, d
+        if e.is_Pow and e.exp.is_Integer:
+            n, d = self.to_frac(e.base)
+            x = int(e.exp)
+            return (n**x, d**x) if x >= 0 else (d ** (-x), n ** (-x))
+        raise KeyError(e)
+
+    # ---------------------------------------------------------------- FLINT -> SymPy
+    def to_expr(self, p):
+        gens = self.gens
+        terms = []
+        for exps, c in zip(p.monoms(), p.coeffs()):
+            mon = [gens[i] ** x for i, x in enumerate(exps) if x]
+            terms.append(sp.Mul(sp.Rational(int(c.p), int(c.q)), *mon))
+        return sp.Add(*terms)
+
+    def to_expr_frac(self, n, d):
+        return self.to_expr(n) if d == self.one else self.to_expr(n) / self.to_expr(d)
+
+
+def _atoms(e, out):
+    if e.is_Rational:
+        return
+    if e.is_Atom:
+        out.setdefault(e, None)
+    elif e.is_Add or e.is_Mul:
+        for a in e.args:
+            _atoms(a, out)
+    elif e.is_Pow and e.exp.is_Integer:
+        _atoms(e.base, out)
+    else:
+        out.setdefault(e, None)
+
+
+def generators(e):
+    """Atoms of ``e`` that :func:`fcancel` treats as polynomial generators (ordered)."""
+    out = {}
+    _atoms(sp.sympify(e), out)
+    return sorted(out, key=sp.default_sort_key)
+
+
+def fcancel(expr, relations=()):
+    r"""``sympy.cancel`` through FLINT: numerator/denominator with no common factor.
+
+    ``relations`` is a sequence of pairs ``(L, Q)`` meaning :math:`L^2 = Q` with Q a polynomial in
+    the other generators (e.g. :math:`\Lambda^2 = |\mathbf d(r)|^2` on a Fermi circle).  They are
+    imposed exactly: numerator and denominator are reduced to degree < 2 in each L (division by
+    :math:`L^2 - Q` with L leading in lex order) and the denominator is rationalised (times its
+    L -> -L conjugate), so the result is a canonical form multilinear in the L's.  Q must not be a
+    perfect square (the conjugate would then be a zero divisor); substitute L directly instead.
+
+    >>> x, y = sp.symbols('x y')
+    >>> fcancel((x**2 - y**2)/(x - y))
+    x + y
+    >>> fcancel(1/x + 1/y)
+    (x + y)/(x*y)
+    >>> L = sp.Symbol('L')
+    >>> fcancel(1/(L + 1), [(L, x)])        # L = sqrt(x)
+    (L - 1)/(x - 1)
+    """
+    expr = sp.sympify(expr)
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(lambda e: fcancel(e, relations))
+    if expr.is_Rational or expr.is_Atom and not relations:
+        return expr
+    conv, rels = _setup(expr, relations)
+    if conv is None:
+        return expr
+    n, d = conv.to_frac(expr)
+    return conv.to_expr_frac(*_normalise(conv, n, d, rels))
+
+
+def flaurent(expr, w, relations=(), n=None):
+    """Coefficients of a Laurent polynomial in the generator w, each in the canonical form of
+    :func:`fcancel` (with ``relations``): ``{l: coefficient of w**l}``, or the single coefficient of
+    ``w**n`` when n is given.  The expression may be any rational expression whose denominator is a
+    monomial in w times a w-free polynomial (no SymPy ``expand``: the products are formed in FLINT).
+
+    >>> x, w = sp.symbols('x w')
+    >>> flaurent((w + 1/w)**2/(x + 1), w)
+    {-2: 1/(x + 1), 0: 2/(x + 1), 2: 1/(x + 1)}
+    """
+    expr = sp.sympify(expr)
+    if expr == 0:
+        return sp.S.Zero if n is not None else {}
+    conv, rels = _setup(expr, relations, extra=(w,))
+    num, den = conv.to_frac(expr)
+    iw = conv.gens.index(w)
+    dd = den.to_dict()
+    ews = {e[iw] for e in dd}
+    if len(ews) != 1:
+        raise ValueError(f"not a Laurent polynomial in {w}: the denominator depends on it")
+    (e0,) = ews
+    strip = lambda e: e[:iw] + (0,) + e[iw + 1:]
+    den = conv.ctx.from_dict({strip(e): c for e, c in dd.items()})
+    parts = {}
+    for e, c in num.to_dict().items():
+        parts.setdefault(e[iw] - e0, {})[strip(e)] = c
+    if n is not None:
+        part = parts.get(n)
+        if not part:
+            return sp.S.Zero
+        return conv.to_expr_frac(*_normalise(conv, conv.ctx.from_dict(part), den, rels))
+    return {l: conv.to_expr_frac(*_normalise(conv, conv.ctx.from_dict(part), den, rels))
+            for l, part in sorted(parts.items())}
+
+
+def _setup(expr, relations, extra=()):
+    rels = [(L, sp.sympify(Q)) for L, Q in relations if expr.has(L)]
+    gens = generators(expr)
+    gens += [g for g in extra if g not in gens]
+    if not gens:
+        return None, rels
+    for _, Q in rels:
+        gens += [g for g in generators(Q) if g not in gens]
+    lead = [L for L, _ in rels]
+    gens = lead + [g for g in gens if g not in lead]
+    return FracConverter(gens), rels
+
+
+def _normalise(conv, n, d, rels):
+    """Impose the relations (module docstring of fcancel), cancel the gcd, monic denominator."""
+    one = conv.one
+    for L, Q in rels:
+        Lp = conv.index[L]
+        qn, qd = conv.to_frac(Q)
+        if qd != one:
+            raise ValueError(f"relation {L}**2 = {Q}: Q must be a polynomial")
+        rel = Lp**2 - qn
+        n, d = n % rel, d % rel
+        if d.degrees()[conv.gens.index(L)] > 0:
+            imgs = [(-g if g == Lp else g) for g in conv.ctx.gens()]
+            dc = d.compose(*imgs)
+            n, d = (n * dc) % rel, (d * dc) % rel
+            if d.is_zero():
+                raise ZeroDivisionError(f"denominator vanishes modulo {L}**2 = {Q}")
+    if n.is_zero():
+        return n, one
+    g = n.gcd(d)
+    if g != one:
+        n, d = n / g, d / g
+    lc = d.leading_coefficient()
+    if lc != 1:
+        n, d = n / lc, d / lc
+    return n, d
