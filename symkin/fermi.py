@@ -25,7 +25,7 @@ from . import conventions as cv
 from .bands import TwoBandBlock, k, rotation_generator, two_band_block
 from .errors import DegeneracyError, RegimeError
 from .model import Model
-from .poly import fcancel, flaurent
+from .poly import fcancel, fcollect, flaurent
 
 
 @dataclass(frozen=True)
@@ -299,6 +299,7 @@ class Ring:
     band: int = 0            # the band ...
     energy: sp.Expr = None   # ... that has this energy (closed form) on the ring
     numeric: dict = field(default_factory=dict)
+    shell: sp.Expr = None    # the energy as asked for (parameters and other rings' symbols)
 
 
 class RingSet:
@@ -420,6 +421,7 @@ class RingSet:
         t_n = self.blk.t_of(Lam).subs(self.sample).subs({k: kr, Lam: lam_n})
         t_n = float(sp.N(t_n))
         ring.numeric = {r: kr, Lam: lam_n, t: t_n, c: 1 / np.sqrt(1 + t_n**2)}
+        ring.shell = sp.sympify(E)
         self.rings.append(ring)
         return ring
 
@@ -463,21 +465,96 @@ class RingSet:
 
     def _canon_data(self, ring):
         key = ("canon", ring.index)
-        if key not in self._cache:
-            g, dz = self.blk.g.subs(k, ring.r), self.blk.dz.subs(k, ring.r)
-            rep, rels = {}, []
-            Lam = ring.Lam
-            if sp.expand(dz) == 0 and g != 0:
-                sgn = int(np.sign(float(self.num(g).real)))
-                Lam = sgn * g
+        if key in self._cache:
+            return self._cache[key]
+        g, dz = self.blk.g.subs(k, ring.r), self.blk.dz.subs(k, ring.r)
+        rep, rels = {}, []
+        lin = self._linear()
+        if lin is not None:
+            # shell parametrisation: Lambda in terms of the shell parameter, k^2 = (Lambda^2 - a)/b
+            a, b, _ = lin
+            Lam = self._lam_param(ring)
+            if Lam != ring.Lam:
                 rep[ring.Lam] = Lam
+            rb = sp.sqrt(b)
+            if a == 0 and not rb.has(sp.Pow):
+                rep[ring.r] = Lam / rb  # |d| = sqrt(b) k exactly (Rashba 2DEG)
+                g = g.xreplace({ring.r: Lam / rb})
             else:
-                rels.append((ring.Lam, sp.expand(self._d2.subs(k, ring.r))))
-            t_val = self.blk.t_of(Lam).subs(k, ring.r)
-            rep[ring.t] = t_val
-            rep[ring.c] = 1 / sp.sqrt(1 + t_val**2)
-            self._cache[key] = (rep, rels)
+                rels.append((ring.r, sp.expand((Lam**2 - a) / b)))
+        elif sp.expand(dz) == 0 and g != 0:
+            Lam = int(np.sign(float(self.num(g).real))) * g
+            rep[ring.Lam] = Lam
+        else:
+            Lam = ring.Lam
+            rels.append((ring.Lam, sp.expand(self._d2.subs(k, ring.r))))
+        t_val = g / (Lam + dz)
+        rep[ring.t] = t_val
+        rep[ring.c] = 1 / sp.sqrt(1 + t_val**2)
+        self._cache[key] = (rep, rels)
         return self._cache[key]
+
+    # ---------------------------------------------------------------- shell parameters
+    def _linear(self):
+        r"""``(a, b, D0)`` when :math:`|\mathbf d|^2 = a + bk^2` (b != 0), :math:`d_z` is constant and
+        :math:`d_0 = D_0(k^2)` is even (Dirac cones, Rashba): a circle is then fixed by its
+        :math:`\Lambda` alone, :math:`k^2 = (\Lambda^2 - a)/b`, and every circle of one energy shell
+        by one *shell parameter* (the :math:`\Lambda` of the first circle found on it).  None otherwise."""
+        if "linear" not in self._cache:
+            out = None
+            P, P0 = sp.Poly(self._d2, k), sp.Poly(self._d0, k)
+            if (P.degree() == 2 and P.coeff_monomial(k) == 0 and sp.diff(self.blk.dz, k) == 0
+                    and all(e % 2 == 0 for (e,) in P0.monoms())):
+                s_ = sp.Dummy("s")
+                out = (P.coeff_monomial(1), P.coeff_monomial(k**2), sp.expand(self._d0.subs(k, sp.sqrt(s_))), s_)
+            self._cache["linear"] = out
+        out = self._cache["linear"]
+        return None if out is None else out[:2] + ((out[2], out[3]),)
+
+    def _shell_energy(self, ring, L):
+        """Energy of ring.band on a circle with |d| = L (linear case): D0((L^2 - a)/b) +- L."""
+        a, b, (D0, s_) = self._linear()
+        return sp.expand(D0.xreplace({s_: (L**2 - a) / b}) + (L if ring.band == 0 else -L))
+
+    def _lam_param(self, ring):
+        """Lambda of ``ring`` as a rational function of a shell parameter (linear case)."""
+        key = ("lam", ring.index)
+        if key in self._cache:
+            return self._cache[key]
+        prim = self._cache.setdefault("primaries", {})  # numeric energy -> primary ring
+        En = round(self.num(ring.energy).real, 9)
+        target = None
+        if En in prim:
+            P = prim[En]
+            target = self._shell_energy(P, P.Lam)
+        else:
+            E = ring.shell
+            others = [R for R in self.rings if R is not ring and E.has(R.r, R.Lam)]
+            if others:
+                a, b, _ = self._linear()
+                rep = {}
+                for R in others:
+                    LR = self._lam_param(R)
+                    rep[R.Lam], rep[R.r] = LR, sp.sqrt((LR**2 - a) / b)
+                target = sp.cancel(E.xreplace(rep))
+                if not target.is_rational_function(*[R.Lam for R in prim.values()] or [sp.Dummy()]):
+                    target = None
+        rep = None
+        if target is not None:
+            L = sp.Dummy("L")
+            eq = sp.numer(sp.together(self._shell_energy(ring, L) - target))
+            for f, _ in sp.factor_list(eq)[1]:
+                if sp.degree(f, L) == 1:
+                    c1, c0 = sp.Poly(f, L).all_coeffs()
+                    cand = sp.cancel(-c0 / c1)
+                    if abs(self.num(cand) - ring.numeric[ring.Lam]) < 1e-8 * max(1.0, ring.numeric[ring.Lam]):
+                        rep = cand
+                        break
+        if rep is None:
+            prim.setdefault(En, ring)
+            rep = ring.Lam
+        self._cache[key] = rep
+        return rep
 
     def relation(self, ring):
         """The polynomial P(r) = (E - d0(r))^2 - |d(r)|^2 that vanishes on the ring."""
@@ -498,6 +575,8 @@ class RingSet:
         expr = sp.sympify(expr)
         if isinstance(expr, sp.MatrixBase):
             return expr.applyfunc(lambda x: self.reduce(x, final))
+        if self._linear() is not None:
+            return self._reduce_param(expr, final)
         # cancel over Q(i) is ~10x slower than over Q: replace i by a generic symbol j during the
         # reduction (every step is a ring operation valid for any j) and restore it afterwards
         j = sp.Dummy("j")
@@ -505,6 +584,68 @@ class RingSet:
         if not simple:  # closed forms substituted without simplification (quartic Fermi radius)
             return expr.xreplace({j: sp.I})
         return self._resolve_sqrts(expr, final, j)
+
+    def _reduce_param(self, expr, final):
+        r"""Closed form in the shell parametrisation (:meth:`_linear`).
+
+        After :meth:`canon` the expression is rational in the shell parameters :math:`\Lambda_P`
+        and linear in each circle radius r (:math:`r^2 = (\Lambda^2 - a)/b`).  Each
+        :math:`\Lambda_P` is a root of :math:`D_0((\Lambda^2-a)/b) \pm \Lambda = E`: rational in E
+        (massless d_0: Dirac cones) or :math:`(-\beta + \sigma q)/2\alpha` with :math:`q = \sqrt{D}`
+        (Rashba), the root being the one that matches the circle at the sample point.  The relations
+        :math:`r^2 = \ldots` and :math:`q^2 = D` are imposed exactly (:func:`symkin.poly.fcollect`),
+        and the result is written as :math:`\sum` coefficient x products of r (closed-form radius)
+        and :math:`\sqrt D`, each coefficient simplified with ``final``.
+        """
+        expr, rels = self._canon_prepare(expr)
+        subs, qrels, qvals = {}, [], {}
+        for P in self._cache.get("primaries", {}).values():
+            if not (expr.has(P.Lam) or any(Q.has(P.Lam) for _, Q in rels)):
+                continue
+            L = sp.Dummy("L")
+            eq = sp.numer(sp.together(self._shell_energy(P, L) - P.energy))
+            root = None
+            for f, _ in sp.factor_list(eq)[1]:
+                if not f.has(L):
+                    continue
+                poly = sp.Poly(f, L)
+                if poly.degree() == 1:
+                    c1, c0 = poly.all_coeffs()
+                    cands = [(sp.cancel(-c0 / c1), None)]
+                elif poly.degree() == 2:
+                    al, be, ga = poly.all_coeffs()
+                    q, qn = self._sqrt_symbol(sp.expand(be**2 - 4 * al * ga))
+                    cands = [((-be + sg * q) / (2 * al), (q, qn, sp.expand(be**2 - 4 * al * ga))) for sg in (1, -1)]
+                else:
+                    continue
+                for cand, qd in cands:
+                    val = self.num(cand.xreplace({qd[0]: qd[1]}) if qd else cand).real
+                    if abs(val - P.numeric[P.Lam]) < 1e-8 * max(1.0, abs(val)):
+                        root = (cand, qd)
+                        break
+                if root:
+                    break
+            if root is None:
+                raise RegimeError(f"no closed form for the shell parameter of the circle |k| = {P.radius}")
+            subs[P.Lam] = root[0]
+            if root[1] and root[1][0] not in qvals:
+                q, qn, D = root[1]
+                qrels.append((q, D))
+                qvals[q] = sp.sqrt(sp.factor(D))
+        expr = expr.xreplace(subs)
+        rels = [(L_, sp.cancel(Q.xreplace(subs))) for L_, Q in rels]
+        radii = {R.r: R.radius for R in self.rings}
+        gens = [L_ for L_, _ in rels] + [q for q, _ in qrels]
+        parts = fcollect(expr, gens, rels + qrels)
+        out = sp.S.Zero
+        for exps, coeff in parts.items():
+            coeff = sp.expand(coeff) if coeff.has(sp.I) else coeff
+            val = final(coeff) if final else coeff
+            for g_, e in zip(gens, exps):
+                if e:
+                    val *= (radii[g_] if g_ in radii else qvals[g_]) ** e
+            out += val
+        return out
 
     def _reduce(self, expr):
         simple = True

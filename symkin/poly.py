@@ -18,7 +18,7 @@ from __future__ import annotations
 import flint
 import sympy as sp
 
-__all__ = ["fcancel", "flaurent", "FracConverter"]
+__all__ = ["fcancel", "flaurent", "fcollect", "FracConverter"]
 
 
 class FracConverter:
@@ -107,12 +107,12 @@ def generators(e):
 def fcancel(expr, relations=()):
     r"""``sympy.cancel`` through FLINT: numerator/denominator with no common factor.
 
-    ``relations`` is a sequence of pairs ``(L, Q)`` meaning :math:`L^2 = Q` with Q a polynomial in
-    the other generators (e.g. :math:`\Lambda^2 = |\mathbf d(r)|^2` on a Fermi circle).  They are
-    imposed exactly: numerator and denominator are reduced to degree < 2 in each L (division by
-    :math:`L^2 - Q` with L leading in lex order) and the denominator is rationalised (times its
-    L -> -L conjugate), so the result is a canonical form multilinear in the L's.  Q must not be a
-    perfect square (the conjugate would then be a zero divisor); substitute L directly instead.
+    ``relations`` is a sequence of pairs ``(L, Q)`` meaning :math:`L^2 = Q` with Q a rational
+    expression free of L and of the L's before it (e.g. :math:`\Lambda^2 = |\mathbf d(r)|^2` on a
+    Fermi circle).  They are imposed exactly, in order: numerator and denominator become linear in
+    L and the denominator is rationalised (times its L -> -L conjugate), so the result is a
+    canonical form multilinear in the L's.  Q must not be a perfect square (the conjugate would
+    then be a zero divisor); substitute L directly instead.
 
     >>> x, y = sp.symbols('x y')
     >>> fcancel((x**2 - y**2)/(x - y))
@@ -170,8 +170,37 @@ def flaurent(expr, w, relations=(), n=None):
             for l, part in sorted(parts.items())}
 
 
+def fcollect(expr, gens, relations=()):
+    """Impose ``relations`` (as in :func:`fcancel`; they must include every generator in ``gens``
+    so the result is multilinear in them) and collect: ``{exponents: coefficient}`` with
+    ``expr = sum(coefficient * prod(gens**exponents))`` and coefficients free of ``gens``.
+
+    >>> x, L = sp.symbols('x L')
+    >>> fcollect(1/(L + 1), [L], [(L, x)])
+    {(0,): -1/(x - 1), (1,): 1/(x - 1)}
+    """
+    expr = sp.sympify(expr)
+    if expr.is_number:
+        return {(0,) * len(gens): expr} if expr != 0 else {}
+    conv, rels = _setup(expr, relations, extra=tuple(gens))
+    num, den = _normalise(conv, *conv.to_frac(expr), rels)
+    idx = [conv.gens.index(g) for g in gens]
+    parts = {}
+    for e, c in num.to_dict().items():
+        key = tuple(e[i] for i in idx)
+        e0 = tuple(0 if i in idx else x for i, x in enumerate(e))
+        parts.setdefault(key, {})[e0] = c
+    return {key: conv.to_expr_frac(*_normalise(conv, conv.ctx.from_dict(v), den, []))
+            for key, v in sorted(parts.items())}
+
+
 def _setup(expr, relations, extra=()):
-    rels = [(L, sp.sympify(Q)) for L, Q in relations if expr.has(L)]
+    relations = [(L, sp.sympify(Q)) for L, Q in relations]
+    present = set(expr.free_symbols)
+    for L, Q in relations:  # a relation matters if L is in expr or in a later-imposed Q before it
+        if L in present:
+            present |= Q.free_symbols
+    rels = [(L, Q) for L, Q in relations if L in present]
     gens = generators(expr)
     gens += [g for g in extra if g not in gens]
     if not gens:
@@ -184,21 +213,10 @@ def _setup(expr, relations, extra=()):
 
 
 def _normalise(conv, n, d, rels):
-    """Impose the relations (module docstring of fcancel), cancel the gcd, monic denominator."""
+    """Impose the relations in order (see :func:`fcancel`), cancel the gcd, monic denominator."""
     one = conv.one
     for L, Q in rels:
-        Lp = conv.index[L]
-        qn, qd = conv.to_frac(Q)
-        if qd != one:
-            raise ValueError(f"relation {L}**2 = {Q}: Q must be a polynomial")
-        rel = Lp**2 - qn
-        n, d = n % rel, d % rel
-        if d.degrees()[conv.gens.index(L)] > 0:
-            imgs = [(-g if g == Lp else g) for g in conv.ctx.gens()]
-            dc = d.compose(*imgs)
-            n, d = (n * dc) % rel, (d * dc) % rel
-            if d.is_zero():
-                raise ZeroDivisionError(f"denominator vanishes modulo {L}**2 = {Q}")
+        n, d = _impose(conv, n, d, L, Q)
     if n.is_zero():
         return n, one
     g = n.gcd(d)
@@ -208,3 +226,47 @@ def _normalise(conv, n, d, rels):
     if lc != 1:
         n, d = n / lc, d / lc
     return n, d
+
+
+def _impose(conv, n, d, L, Q):
+    r"""Reduce n/d modulo :math:`L^2 = Q` (Q = qn/qd free of L): both become linear in L, the
+    denominator L-free.  Even powers :math:`L^{2j}` become :math:`qn^j qd^{J-j}` (the common
+    :math:`qd^J` of numerator and denominator cancels); then :math:`(d_0 + d_1L)` is rationalised
+    with its conjugate."""
+    iL = conv.gens.index(L)
+    qn, qd = conv.to_frac(Q)
+
+    def split(p):
+        out = {}
+        for e, c in p.to_dict().items():
+            out.setdefault(e[iL], {})[e[:iL] + (0,) + e[iL + 1:]] = c
+        return {kk: conv.ctx.from_dict(v) for kk, v in out.items()}
+
+    sn, sd = split(n), split(d)
+    if max(sn, default=0) < 2 and max(sd, default=0) == 0:
+        return n, d
+    J = max(kk // 2 for kk in list(sn) + list(sd))
+    qnp, qdp = [conv.one], [conv.one]
+    for _ in range(J):
+        qnp.append(qnp[-1] * qn)
+        qdp.append(qdp[-1] * qd)
+
+    def fold(parts):
+        ev, od = conv.ctx.from_dict({}), conv.ctx.from_dict({})
+        for kk, c in parts.items():
+            term = c * qnp[kk // 2] * qdp[J - kk // 2]
+            if kk % 2:
+                od += term
+            else:
+                ev += term
+        return ev, od
+
+    n0, n1 = fold(sn)
+    d0, d1 = fold(sd)
+    Lp = conv.index[L]
+    if d1.is_zero():
+        return n0 + n1 * Lp, d0
+    den = d0 * d0 * qd - d1 * d1 * qn
+    if den.is_zero():
+        raise ZeroDivisionError(f"denominator vanishes modulo {L}**2 = {Q}")
+    return (n0 * d0 * qd - n1 * d1 * qn) + (n1 * d0 - n0 * d1) * qd * Lp, den
