@@ -18,6 +18,10 @@ COLD = {
     "TI torque (spin_orbit_torque), cold": "from symkin import spin_orbit_torque; from symkin.models import ti_surface; spin_orbit_torque(ti_surface())",
     "massive Dirac sigma_yx, cold": "from symkin import anomalous_hall; from symkin.models import massive_dirac; anomalous_hall(massive_dirac())",
     "Rashba ferromagnet sigma_yx, -Delta < E_F < Delta, cold": "from symkin import anomalous_hall; from symkin.models import rashba_ferromagnet; anomalous_hall(rashba_ferromagnet(), regime='lower')",
+    "Rashba ferromagnet sigma_yx, E_F > Delta (two Fermi circles), cold": "from symkin import anomalous_hall; from symkin.models import rashba_ferromagnet; anomalous_hall(rashba_ferromagnet(), regime='both')",
+    "Rashba ferromagnet sigma_yx, annulus below -Delta, cold": "from symkin import anomalous_hall; from symkin.models import rashba_ferromagnet; anomalous_hall(rashba_ferromagnet(), regime='lower-annulus')",
+    "Rashba ferromagnet spin density, E_F > Delta, cold": "from symkin import spin_density; from symkin.models import rashba_ferromagnet; spin_density(rashba_ferromagnet(), regime='both')",
+    "Rashba 2DEG spin density (Edelstein), cold": "from symkin import spin_density; from symkin.models import rashba; spin_density(rashba(), regime='both')",
     "4x4 massive Dirac (+Delta) + (-Delta) sigma_yx, cold": "from symkin import anomalous_hall; from symkin.models import massive_dirac, Delta; from symkin.blocks import direct_sum; anomalous_hall(direct_sum(massive_dirac(), massive_dirac(-Delta)))",
 }
 
