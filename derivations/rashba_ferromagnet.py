@@ -2,12 +2,14 @@
 
     H = hbar^2 k^2/(2m) + alpha (sigma_x k_y - sigma_y k_x) + Delta sigma_z .
 
-Prints the regimes (with the Mexican-hat condition), the closed-form sigma_yx contributions for
--Delta < E_F < Delta (one Fermi circle; k_F^2 a root of a quadratic, square roots exact), and a
-table of sigma_yx by mechanism across all regimes from the numeric Fermi-contour chain, with a few
-non-crossing Kubo-Streda points.  With both bands occupied (E_F > Delta) the total vanishes, as
-published for the non-crossing approximation (Nunner et al., PRB 76, 235312 (2007)); the paper's
-all-shells skew prescription would not give zero (README, "Skew prescription").
+Prints the regimes (with the Mexican-hat condition), the closed-form sigma_yx contributions and the
+spin density in every regime (annulus below -Delta: two circles of the lower band; -Delta < E_F <
+Delta: one circle; E_F > Delta: one circle per band, coupled Boltzmann equations), the spin-Hall
+response and Edelstein spin density of the Rashba 2DEG, and a table of sigma_yx by mechanism from the
+numeric Fermi-contour chain with a few non-crossing Kubo-Streda points.  With both bands occupied the
+total vanishes exactly, as published for the non-crossing approximation (Nunner et al., PRB 76,
+235312 (2007)); the paper's all-shells skew prescription would not give zero (README, "Skew
+prescription").
 
 Usage: python derivations/rashba_ferromagnet.py [OUTDIR]   (default build/)
 """
@@ -20,8 +22,8 @@ import sympy as sp
 
 import symkin.kubo as kubo
 import symkin.numeric as numeric
-from symkin import anomalous_hall, regimes
-from symkin.models import rashba_ferromagnet
+from symkin import anomalous_hall, regimes, spin_density, spin_hall
+from symkin.models import rashba, rashba_ferromagnet
 
 KEYS = ("intrinsic", "extrinsic_velocity", "side_jump", "skew")
 
@@ -34,12 +36,23 @@ def main(outdir="build"):
     for r in regimes(model):
         print(f"  {r}\n      {r.shape}" + (f"; exists if {r.condition}" if r.condition is not None else ""))
 
-    t0 = time.perf_counter()
-    res = anomalous_hall(model, regime="lower")
-    print(f"\nsigma_yx for -Delta < E_F < Delta (closed form, {time.perf_counter() - t0:.1f} s):")
     lines = []
-    for key in KEYS:
-        lines.append(f"  {key} = {sp.sstr(res[key])}")
+    for r in regimes(model):
+        t0 = time.perf_counter()
+        res = anomalous_hall(model, regime=r)
+        spin = spin_density(model, regime=r)
+        lines.append(f"\n[{r}]  ({time.perf_counter() - t0:.1f} s)")
+        for key in KEYS:
+            lines.append(f"  sigma_yx {key} = {sp.sstr(res[key])}")
+        lines.append(f"  sigma_yx total = {sp.sstr(sp.factor(sp.cancel(res.total)))}")
+        for key in spin.contributions:
+            lines.append(f"  <sigma> {key} = {sp.sstr(list(spin[key]))}")
+    two = rashba()
+    lines.append(f"\n{two}\n[{regimes(two)[-1]}]")
+    lines.append(f"  <sigma> Edelstein = {sp.sstr(list(spin_density(two, regime='both').fermi_surface))}")
+    sh = spin_hall(two, regime="both")
+    lines.append(f"  spin Hall <{{sigma_z, v_y}}/2>/E_x: intrinsic = {sh.intrinsic}, extrinsic = {sh.extrinsic}, "
+                 f"total = {sp.cancel(sh.total)}")
     print("\n".join(lines))
     with open(os.path.join(outdir, "rashba_ferromagnet.txt"), "w") as fh:
         fh.write(str(model) + "\n" + "\n".join(lines) + "\n")

@@ -497,7 +497,7 @@ class RingSet:
     # ---------------------------------------------------------------- shell parameters
     def _linear(self):
         r"""``(a, b, D0)`` when :math:`|\mathbf d|^2 = a + bk^2` (b != 0), :math:`d_z` is constant and
-        :math:`d_0 = D_0(k^2)` is even (Dirac cones, Rashba): a circle is then fixed by its
+        :math:`d_0 = D_0(k^2)` is at most linear in :math:`k^2` (Dirac cones, Rashba): a circle is then fixed by its
         :math:`\Lambda` alone, :math:`k^2 = (\Lambda^2 - a)/b`, and every circle of one energy shell
         by one *shell parameter* (the :math:`\Lambda` of the first circle found on it).  None otherwise."""
         if "linear" not in self._cache:
@@ -506,7 +506,9 @@ class RingSet:
             if (P.degree() == 2 and P.coeff_monomial(k) == 0 and sp.diff(self.blk.dz, k) == 0
                     and all(e % 2 == 0 for (e,) in P0.monoms())):
                 s_ = sp.Dummy("s")
-                out = (P.coeff_monomial(1), P.coeff_monomial(k**2), sp.expand(self._d0.subs(k, sp.sqrt(s_))), s_)
+                D0 = sp.expand(self._d0.subs(k, sp.sqrt(s_)))
+                # D0 at most linear in k^2: the shell parameter is then a root of a quadratic
+                out = (P.coeff_monomial(1), P.coeff_monomial(k**2), D0, s_) if sp.degree(D0, s_) <= 1 else None
             self._cache["linear"] = out
         out = self._cache["linear"]
         return None if out is None else out[:2] + ((out[2], out[3]),)
