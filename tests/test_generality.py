@@ -150,3 +150,24 @@ def test_fermi_circle_quantities_refuse_the_gap():
     for f in (disorder.scattering_time, disorder.transport_time, extrinsic_velocity):
         with pytest.raises(errors.RegimeError, match="no Fermi circle"):
             f(ti_surface(), "gap")
+
+
+@pytest.mark.parametrize("regime", ["lower-annulus", "lower-negative", "lower", "both"])
+def test_particle_hole_asymmetric_dirac_every_regime_against_numeric(regime):
+    """A model no issue names: D k^2 sigma_0 + hbar v k.sigma + Delta sigma_z with D > 0.  The lower
+    band is a Mexican hat, so its regimes are an annulus (two circles of one band, E_F < 0), a disc
+    (split at E_F = 0 for the positive Fermi-level symbol) and both bands (two circles of different
+    radius).  Every sigma_yx contribution against symkin.numeric."""
+    from symkin import numeric
+    from symkin.fermi import get_regime
+    D = sp.Symbol("D", positive=True)
+    H = D * (k_x**2 + k_y**2) * sp.eye(2) + hbar * v * (k_x * sx + k_y * sy) + Delta * sz
+    model = Model(H, (k_x, k_y), WhiteNoise(u0), name="dirac_Dk2",
+                  sample=(("D", 0.3), ("v", 1.0), ("hbar", 1.0), ("Delta", 0.4)))
+    r = get_regime(model, regime)
+    res = anomalous_hall(model, regime=r)
+    vals = {"D": 0.3, "v": 1.0, "hbar": 1.0, "Delta": 0.4, "e": 1.0, "u_0": 0.3, "epsilon_F": r.sample_epsilon_F}
+    ref = numeric.anomalous_hall(model, vals, n_points=32, energy=r.sign * r.sample_epsilon_F)
+    for name in ("intrinsic", "extrinsic_velocity", "side_jump", "skew"):
+        got = complex(sp.N(res[name].subs({s: vals[s.name] for s in res[name].free_symbols})))
+        assert abs(got - ref[name]) < 1e-10 * abs(ref[name]), name
