@@ -805,6 +805,25 @@ class RingSet:
         return self.reduce(tot)
 
 
+@dataclass(frozen=True)
+class FermiCircle:
+    r"""One Fermi circle at E_F: the band crossing E_F there, its radius k_F (closed form: the root of
+    :math:`\epsilon_{band}(k) = E_F` that is real and positive in the regime, chosen by value at the
+    model's sample point) and its density of states :math:`k_F/(2\pi\hbar|v_F|)` per unit area."""
+
+    band: int
+    radius: sp.Expr
+    density_of_states: sp.Expr
+
+
+def fermi_circles(model: Model, regime=None):
+    """All Fermi circles of ``regime``, ordered by radius (e.g. two for the Rashba ferromagnet with
+    both bands occupied, two of the same band for an annular Fermi sea)."""
+    rs = RingSet(model, get_regime(model, regime))
+    out = [FermiCircle(b, R.radius, rs.reduce(rs.weight(R, b))) for R, b in rs.fermi_rings()]
+    return tuple(sorted(out, key=lambda c: float(sp.N(c.radius.subs(rs.sample)))))
+
+
 def fermi_wavevector(model: Model, regime=None):
     """Closed-form radius of the (first) Fermi circle at E_F."""
     rs = RingSet(model, get_regime(model, regime))

@@ -173,3 +173,25 @@ def test_rashba_ferromagnet_both_bands_spin_hall_against_numeric():
         want = getattr(n, key)[0, 0]
         got = at(res[key], p)
         assert abs(got - want) < 1e-10 * max(abs(n.intrinsic[0, 0]), 1e-300), key
+
+
+def test_fermi_circles_of_the_rashba_ferromagnet():
+    """E_F > Delta: k_pm^2 = [2 A E_F + alpha^2 -+ sqrt(alpha^4 + 4 A alpha^2 E_F + 4 A^2 Delta^2)]/(2 A^2),
+    A = hbar^2/2m (roots of (E_F - A k^2)^2 = alpha^2 k^2 + Delta^2); the upper band has the smaller
+    circle.  Their densities of states add up to the total."""
+    from symkin.fermi import density_of_states, fermi_circles
+    model = rashba_ferromagnet()
+    circles = fermi_circles(model, "both")
+    assert [c.band for c in circles] == [0, 1]
+    A = hbar**2 / (2 * m)
+    root = sp.sqrt(alpha**4 + 4 * A * alpha**2 * EF + 4 * A**2 * Delta**2)
+    k2 = [(2 * A * EF + alpha**2 + sg * root) / (2 * A**2) for sg in (-1, 1)]
+    rng = random.Random(3)
+    for _ in range(3):
+        p = {"hbar": rng.uniform(0.5, 2), "m": rng.uniform(0.5, 2), "alpha": rng.uniform(0.5, 2),
+             "Delta": rng.uniform(0.1, 1)}
+        p["epsilon_F"] = p["Delta"] * rng.uniform(1.1, 4)
+        for c, want in zip(circles, k2):
+            assert rel(at(c.radius**2, p), at(want, p)) < 1e-12
+        dos = sum(at(c.density_of_states, p) for c in circles)
+        assert rel(dos, at(density_of_states(model, "both"), p)) < 1e-12
