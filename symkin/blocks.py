@@ -8,7 +8,12 @@ block diagonal the response is the sum of the blocks' responses, each evaluated 
 level.
 
 A block structure is found as the connected components of the graph whose edges are the non-zero
-entries :math:`H_{ij}(\mathbf k)` (any ordering of the basis); each block must be 2 x 2 (the
+entries :math:`H_{ij}(\mathbf k)` (any ordering of the basis).  If a component is larger than 2 x 2
+the constant symmetries of H are tried next: the Hermitian matrices C with :math:`[C, H(\mathbf k)] = 0`
+for every k and every parameter value (the commutant of the coefficient matrices of H) -- e.g.
+:math:`\tau_x` for two layers coupled by a constant hopping :math:`t\tau_x\sigma_0`.  The eigenvectors of
+a generic element of the commutant are an exact constant unitary W in which H is block diagonal
+(bonding and antibonding blocks).  Each block must be 2 x 2 (the
 :math:`d_0 + \mathbf d\cdot\sigma` fast path of :mod:`symkin.bands`).  An irreducible block larger
 than 2 x 2 is refused with :class:`~symkin.errors.ShapeError`: closed-form eigenvectors of a general
 N x N block are not implemented (use :mod:`symkin.numeric` or :mod:`symkin.kubo`, which take any N).
@@ -20,15 +25,18 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .errors import ShapeError
-from .model import Model
+from .model import Model, dagger
 
 
 @dataclass(frozen=True)
 class Block:
-    """One decoupled block: the basis indices it occupies and the model it defines."""
+    """One decoupled block: the basis indices it occupies, the model it defines, and the basis
+    vectors spanning it (columns, in the model's basis; unit vectors unless a symmetry rotation was
+    needed)."""
 
     indices: tuple
     model: Model
+    basis: sp.ImmutableMatrix = None
 
 
 def components(H) -> list:
@@ -63,15 +71,78 @@ def blocks(model: Model) -> tuple:
     >>> [b.indices for b in blocks(m)]
     [(0, 1), (2, 3)]
     """
-    comps = components(model.H)
+    H, W = model.H, sp.eye(model.n_bands)
+    comps = components(H)
+    if max(len(c) for c in comps) > 2:
+        U = symmetry_basis(model)
+        if U is not None:
+            Hr = (dagger(U) * sp.Matrix(H) * U).applyfunc(lambda x: sp.nsimplify(sp.expand(x)))
+            rc = components(Hr)
+            if len(rc) > len(comps):
+                H, W, comps = sp.ImmutableMatrix(Hr), U, rc
     if len(comps) == 1:
-        return (Block(comps[0], model),)
+        return (Block(comps[0], model, sp.ImmutableMatrix(W)),)
     out = []
     for i, idx in enumerate(comps):
-        H = model.H.extract(list(idx), list(idx))
-        out.append(Block(idx, Model(H, model.momenta, model.disorder, f"{model.name}[{i}]",
-                                    model.fermi_level, model.sample)))
+        Hb = sp.Matrix(H).extract(list(idx), list(idx))
+        out.append(Block(idx, Model(sp.ImmutableMatrix(Hb), model.momenta, model.disorder, f"{model.name}[{i}]",
+                                    model.fermi_level, model.sample),
+                         sp.ImmutableMatrix(W.extract(list(range(W.shape[0])), list(idx)))))
     return tuple(out)
+
+
+def symmetry_basis(model: Model):
+    r"""A constant unitary W that block-diagonalises H, from its constant symmetries, or None.
+
+    Solves :math:`[C, M_\mu] = 0` for a Hermitian C, where :math:`M_\mu` are the coefficient matrices of
+    H as a polynomial in the momenta *and* the parameters (so C holds for every parameter value);
+    if the solutions are more than multiples of the identity, the eigenvectors of a generic solution
+    (fixed rational weights) give W.
+    """
+    H = sp.Matrix(model.H)
+    n = H.shape[0]
+    gens = list(model.momenta) + sorted(H.free_symbols - set(model.momenta), key=lambda s: s.name)
+    mats = {}
+    try:
+        for a in range(n):
+            for b in range(n):
+                x = sp.expand(H[a, b])
+                if x == 0:
+                    continue
+                for mon, c in sp.Poly(x, *gens).terms():
+                    mats.setdefault(mon, sp.zeros(n, n))[a, b] += c
+    except sp.PolynomialError:
+        return None
+    xs = sp.symbols(f"_cr0:{n * n}", real=True)
+    ys = sp.symbols(f"_ci0:{n * n}", real=True)
+    C = sp.zeros(n, n)
+    unknowns = []
+    for a in range(n):
+        C[a, a] = xs[a * n + a]
+        unknowns.append(xs[a * n + a])
+        for b in range(a + 1, n):
+            C[a, b] = xs[a * n + b] + sp.I * ys[a * n + b]
+            C[b, a] = xs[a * n + b] - sp.I * ys[a * n + b]
+            unknowns += [xs[a * n + b], ys[a * n + b]]
+    eqs = []
+    for Mm in mats.values():
+        for x in (C * Mm - Mm * C):
+            re, im = sp.expand_complex(sp.expand(x)).as_real_imag()
+            eqs += [q for q in (sp.expand(re), sp.expand(im)) if q != 0]
+    sol = sp.linsolve(eqs, unknowns)
+    if not sol:
+        return None
+    (vals,) = list(sol)
+    free = sorted(set().union(*[sp.sympify(v).free_symbols for v in vals]) & set(unknowns), key=str)
+    if len(free) <= 1:  # only multiples of the identity
+        return None
+    weights = {f: sp.Rational(2 * i + 3, 7 + i) for i, f in enumerate(free)}  # a generic combination
+    Cg = C.xreplace(dict(zip(unknowns, vals))).xreplace(weights)
+    cols = []
+    for _, _, vecs in sorted(Cg.eigenvects(), key=lambda t: sp.default_sort_key(t[0])):
+        cols += sp.GramSchmidt(vecs, orthonormal=True)
+    W = sp.Matrix.hstack(*cols).applyfunc(sp.radsimp)
+    return W
 
 
 def two_band_blocks(model: Model) -> tuple:
@@ -86,16 +157,21 @@ def two_band_blocks(model: Model) -> tuple:
     return bl
 
 
-def restrict(O, block: Block, name="operator"):
-    """The block of an operator; refuses operators that couple different blocks."""
+def restrict(O, block: Block, name="operator", blocks_=()):
+    r"""The block of an operator, :math:`B^\dagger O B` (B: the block's basis vectors); refuses an
+    operator that couples the block to another one of ``blocks_`` (all blocks of the model)."""
     O = sp.Matrix(O)
-    idx = set(block.indices)
-    for i in block.indices:
-        for j in range(O.shape[0]):
-            if j not in idx and (sp.expand(O[i, j]) != 0 or sp.expand(O[j, i]) != 0):
-                raise ShapeError(f"the {name} couples decoupled blocks (basis states {i} and {j}); "
-                                 "only block-diagonal operators are supported for N x N models")
-    return sp.ImmutableMatrix(O.extract(list(block.indices), list(block.indices)))
+    n = O.shape[0]
+    unit = lambda b: sp.eye(n).extract(list(range(n)), list(b.indices))
+    B = sp.Matrix(block.basis) if block.basis is not None else unit(block)
+    for other in blocks_:
+        if other.indices == block.indices:
+            continue
+        Bo = sp.Matrix(other.basis) if other.basis is not None else unit(other)
+        if any(sp.expand(x) != 0 for x in (dagger(B) * O * Bo).applyfunc(sp.radsimp)):
+            raise ShapeError(f"the {name} couples decoupled blocks {block.indices} and {other.indices}; "
+                             "only block-diagonal operators are supported for N x N models")
+    return sp.ImmutableMatrix((dagger(B) * O * B).applyfunc(lambda x: sp.radsimp(sp.expand(x))))
 
 
 def direct_sum(*models: Model, name=None) -> Model:

@@ -80,8 +80,9 @@ def _block_response(model, ops, regime, skew):
 
     reg = get_regime(model, regime)
     parts = []
-    for blk, part in zip(two_band_blocks(model), reg.parts):
-        sub = tuple(restrict(o, blk) for o in ops)
+    bl = two_band_blocks(model)
+    for blk, part in zip(bl, reg.parts):
+        sub = tuple(restrict(o, blk, blocks_=bl) for o in ops)
         parts.append(_response(blk.model, sub, part, skew))
     contributions = {name: sum((p[name] for p in parts[1:]), parts[0][name]) for name in RESPONSE_LABELS}
     contributions = {n: v.applyfunc(lambda x: sp.factor(sp.cancel(x))) for n, v in contributions.items()}

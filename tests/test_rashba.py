@@ -143,6 +143,29 @@ def test_block_operators_and_irreducible_blocks_are_checked():
         anomalous_hall(irreducible)
 
 
+def test_layers_coupled_by_constant_hopping_split_by_symmetry():
+    """Two massive Dirac layers coupled by t tau_x sigma_0: no zero pattern separates them, but tau_x
+    commutes with H for every k and parameter value (symkin.blocks.symmetry_basis), so the bonding and
+    antibonding combinations are decoupled blocks h +- t.  sigma_yx is then the two-band result
+    (Eq. 86 with M -> Delta) at epsilon_F -+ t, added; an operator odd under layer exchange (tau_z)
+    couples the blocks and is refused."""
+    from symkin import Model, WhiteNoise
+    from symkin.models import k_x, k_y
+    t = sp.Symbol("t", positive=True)
+    tx, tz = sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[1, 0], [0, -1]])
+    H = sp.kronecker_product(sp.eye(2), massive_dirac().H) + t * sp.kronecker_product(tx, sp.eye(2))
+    model = Model(H, (k_x, k_y), WhiteNoise(u0), name="bilayer",
+                  sample=(("t", 0.3), ("Delta", 0.5), ("v", 1.0), ("hbar", 1.0)))
+    assert len(blocks(model)) == 2
+    eF = model.fermi_level
+    x = lambda E: Delta / E
+    eq86 = lambda E: 4 * e**2 / (2 * sp.pi * hbar) * x(E) * (1 + x(E) ** 2) / (1 + 3 * x(E) ** 2) ** 2
+    res = anomalous_hall(model, regime="conduction+conduction")
+    assert sp.simplify(res.total - eq86(eF - t) - eq86(eF + t)) == 0
+    with pytest.raises(ShapeError, match="couples decoupled blocks"):
+        response(model, sp.kronecker_product(tz, sp.eye(2)), regime="conduction+conduction")
+
+
 @pytest.fixture(scope="module")
 def lower_spin():
     from symkin import spin_density
