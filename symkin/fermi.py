@@ -165,7 +165,7 @@ def _shape(circles, curves):
     return "; ".join(parts)
 
 
-def regimes(model: Model):
+def regimes(model: Model, _both_gap_sides=False):
     """The Fermi-level windows of an isotropic two-band model, each with a fixed set of Fermi circles.
 
     The window boundaries are the band extrema: the band edges at k = 0 and ring extrema (a
@@ -227,7 +227,7 @@ def regimes(model: Model):
         else:  # straddles E = 0: split (a gap only once, on the positive side)
             pos, neg = (name + "-positive", name) if name == "valence" else (name, name + "-negative")
             out.append(Regime(pos, +1, sp.S.Zero, hi_e, sample_epsilon_F=0.5 * b, **common))
-            if circles:
+            if circles or _both_gap_sides:  # composite models need both sides of a block's gap
                 out.append(Regime(neg, -1, sp.S.Zero, None if lo_e is None else -lo_e,
                                   sample_epsilon_F=-0.5 * a, **common))
     return out
@@ -241,13 +241,13 @@ def _composite_regimes(model: Model):
 
     from .blocks import two_band_blocks
 
-    per = [regimes(b.model) for b in two_band_blocks(model)]
+    per = [regimes(b.model, _both_gap_sides=True) for b in two_band_blocks(model)]
     sample = model.sample_point()
     num = lambda x: float(sp.N(sp.sympify(x).subs(sample)))
     out = []
     for combo in itertools.product(*per):
-        if len({r.sign for r in combo}) > 1:
-            continue
+        if len({r.sign for r in combo}) > 1 or all(r.name == "gap-negative" for r in combo):
+            continue  # mixed signs; an overall gap is listed once, on the positive side
         lows = [(num(r.lower), r.lower) for r in combo if r.lower is not None]
         ups = [(num(r.upper), r.upper) for r in combo if r.upper is not None]
         lo = max(lows, key=lambda x: x[0]) if lows else None

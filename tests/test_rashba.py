@@ -164,6 +164,15 @@ def test_layers_coupled_by_constant_hopping_split_by_symmetry():
     assert sp.simplify(res.total - eq86(eF - t) - eq86(eF + t)) == 0
     with pytest.raises(ShapeError, match="couples decoupled blocks"):
         response(model, sp.kronecker_product(tz, sp.eye(2)), regime="conduction+conduction")
+    # the blocks' windows intersect on both sides of E = 0 (a block's gap straddles it)
+    names = [r.name for r in regimes(model)]
+    assert names == ["valence+valence", "gap-negative+valence", "gap+gap", "conduction+gap",
+                     "conduction+conduction"]
+    r = get_regime(model, "gap-negative+valence")
+    p = {"t": 0.3, "Delta": 0.5, "v": 1.0, "hbar": 1.0, "e": 1.0, "u_0": 0.3, "epsilon_F": r.sample_epsilon_F}
+    got = anomalous_hall(model, regime=r).total
+    n = numeric.anomalous_hall(model, p, n_points=32, energy=-r.sample_epsilon_F)
+    assert rel(float(sp.N(got.subs({s_: p[s_.name] for s_ in got.free_symbols}))), n.total) < 1e-10
 
 
 @pytest.fixture(scope="module")
