@@ -149,3 +149,30 @@ def test_weak_disorder_fit_is_stable():
     a = kubo.anomalous_hall(ti_surface(), p, n_theta=16)
     b = kubo.anomalous_hall(ti_surface(), p, n_theta=16, etas=(0.0005, 0.001, 0.002, 0.004, 0.008))
     assert rel(a, b) < 1e-5
+
+
+@pytest.mark.parametrize("E", [0.5, 1.2])
+def test_irreducible_four_band_model_numeric_chain_equals_kubo(E):
+    """A genuinely 4-band isotropic model: two massive Dirac layers (mass M, bias U) coupled by
+    gamma between one sublattice of each (Bernal stacking) -- no zero pattern and no constant
+    symmetry splits it.  The semiclassical chain (any N: every band crossing E_F, interband scattering
+    between all Fermi circles) equals the non-crossing Kubo-Streda sigma_yx; the closed-form engine
+    refuses the model with one ShapeError (closed-form N x N eigenvectors are not implemented)."""
+    from symkin import WhiteNoise, anomalous_hall
+    from symkin.blocks import blocks
+    from symkin.errors import ShapeError
+    from symkin.models import k_y
+    v, g, M, U = sp.symbols("v gamma M U", positive=True)
+    p_ = cv.hbar * v * (k_x + sp.I * k_y)
+    pd = cv.hbar * v * (k_x - sp.I * k_y)
+    H = sp.Matrix([[M + U / 2, pd, 0, 0], [p_, -M + U / 2, g, 0],
+                   [0, g, M - U / 2, pd], [0, 0, p_, -M - U / 2]])
+    model = Model(H, (k_x, k_y), WhiteNoise(cv.u_0), name="bernal", fermi_level=cv.E_F,
+                  sample=(("v", 1.0), ("gamma", 0.6), ("M", 0.2), ("U", 0.3), ("hbar", 1.0)))
+    assert len(blocks(model)) == 1
+    vals = {"v": 1.0, "gamma": 0.6, "M": 0.2, "U": 0.3, "hbar": 1.0, "e": 1.0, "u_0": 0.3, "epsilon_F": E}
+    n = numeric.anomalous_hall(model, vals, n_points=32, energy=E)
+    k = kubo.anomalous_hall(model, vals, energy=E, n_theta=32)
+    assert abs(n.total - k) < 1e-6 * abs(k)
+    with pytest.raises(ShapeError, match="irreducible 4x4"):
+        anomalous_hall(model)
