@@ -15,6 +15,7 @@ from .errors import RegimeError
 from .integrate import laurent_coeff
 from .kinetics import kinetics
 from .model import Model
+from .poly import ffactor
 
 phi = sp.Symbol("phi", real=True)
 
@@ -37,7 +38,7 @@ def scattering_time(model: Model, regime=None):
     kin = kinetics(model, regime)
     if not kin.rs.fermi_rings():
         raise RegimeError(f"no Fermi circle in the {kin.regime.name} regime: no scattering at E_F")
-    return sp.factor(cv.hbar / (sp.pi * model.disorder.u0**2 * kin.rs.density_of_states()))
+    return ffactor(cv.hbar / (sp.pi * model.disorder.u0**2 * kin.rs.density_of_states()))
 
 
 def transport_time(model: Model, regime=None):
@@ -53,4 +54,4 @@ def transport_time(model: Model, regime=None):
     trial[R.index][b, b] = z
     J = kin.collide(trial)[R.index][b, b]
     rate = laurent_coeff(J, z, 1)
-    return sp.factor(kin.rs.reduce(1 / rate))
+    return ffactor(kin.rs.reduce(1 / rate))

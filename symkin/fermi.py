@@ -25,7 +25,7 @@ from . import conventions as cv
 from .bands import TwoBandBlock, k, rotation_generator, two_band_block
 from .errors import DegeneracyError, RegimeError
 from .model import Model
-from .poly import fcancel, fcollect, flaurent
+from .poly import fcancel, fcollect, ffactor, ffactor_list, flaurent
 
 
 @dataclass(frozen=True)
@@ -545,7 +545,7 @@ class RingSet:
         if target is not None:
             L = sp.Dummy("L")
             eq = sp.numer(sp.together(self._shell_energy(ring, L) - target))
-            for f, _ in sp.factor_list(eq)[1]:
+            for f, _ in ffactor_list(eq):
                 if sp.degree(f, L) == 1:
                     c1, c0 = sp.Poly(f, L).all_coeffs()
                     cand = sp.cancel(-c0 / c1)
@@ -563,7 +563,7 @@ class RingSet:
         return sp.Poly(sp.expand((ring.energy - self._d0.subs(k, ring.r)) ** 2
                                  - self._d2.subs(k, ring.r)), ring.r)
 
-    def reduce(self, expr, final=sp.factor):
+    def reduce(self, expr, final=ffactor):
         r"""Closed form of an expression in ring symbols.
 
         Substitutes, ring by ring, :math:`c = (1+t^2)^{-1/2}`, :math:`t = g/(\Lambda + d_z)`,
@@ -607,7 +607,7 @@ class RingSet:
             L = sp.Dummy("L")
             eq = sp.numer(sp.together(self._shell_energy(P, L) - P.energy))
             root = None
-            for f, _ in sp.factor_list(eq)[1]:
+            for f, _ in ffactor_list(eq):
                 if not f.has(L):
                     continue
                 poly = sp.Poly(f, L)
@@ -633,7 +633,7 @@ class RingSet:
             if root[1] and root[1][0] not in qvals:
                 q, qn, D = root[1]
                 qrels.append((q, D))
-                qvals[q] = sp.sqrt(sp.factor(D))
+                qvals[q] = sp.sqrt(ffactor(D))
         expr = expr.xreplace(subs)
         rels = [(L_, sp.cancel(Q.xreplace(subs))) for L_, Q in rels]
         radii = {R.r: R.radius for R in self.rings}
@@ -796,7 +796,7 @@ class RingSet:
         # den is now free of q; collect the numerator as a multilinear polynomial in the q's
         out = sp.S.Zero
         for mon, c in sp.Poly(num, *qs).terms():
-            out += fin(sp.cancel(c / den)) * sp.Mul(*[sp.sqrt(sp.factor(self._sqrts[q][0])) ** e for q, e in zip(qs, mon)])
+            out += fin(sp.cancel(c / den)) * sp.Mul(*[sp.sqrt(ffactor(self._sqrts[q][0])) ** e for q, e in zip(qs, mon)])
         return out
 
     def density_of_states(self, band=None):

@@ -20,6 +20,7 @@ import sympy as sp
 
 from .bands import bands, k, rotation_generator, theta, two_band_block
 from .model import Model, dagger
+from .poly import ffactor
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def berry_connection(model: Model) -> BerryConnection:
         num, den = sp.Poly(num, Lam).rem(P), sp.Poly(den, Lam).rem(P)
         if den.degree() > 0:
             num, den = (num * sp.invert(den, P)).rem(P), sp.Poly(1, Lam)
-        return sp.factor(sp.cancel(num.as_expr() / den.as_expr())).xreplace({Lam: sp.sqrt(blk.d_squared)})
+        return ffactor((num.as_expr() / den.as_expr())).xreplace({Lam: sp.sqrt(blk.d_squared)})
 
     simp = lambda M: M.applyfunc(close)
     comp = lambda Ak, Bt: (simp(cos * Ak - sin * Bt), simp(sin * Ak + cos * Bt))
@@ -95,5 +96,5 @@ def berry_curvature(model: Model):
     for a in (0, 1):
         tr = sp.expand((P[a] * dH[0] * P[1 - a] * dH[1]).trace())
         om = -2 * sp.im(tr) / (4 * Lam**2)
-        out.append(sp.factor(sp.cancel(sp.expand(om).xreplace({Lam: sp.sqrt(blk.d_squared)}))))
+        out.append(ffactor((sp.expand(om).xreplace({Lam: sp.sqrt(blk.d_squared)}))))
     return tuple(out)

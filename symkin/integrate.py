@@ -20,7 +20,7 @@ import warnings
 
 import sympy as sp
 
-from .poly import fcancel
+from .poly import fcancel, ffactor
 
 
 def qcancel(x):
@@ -120,7 +120,7 @@ def radial_integral(f, kvar, lower, upper, d_squared=None, Lam=None):
                 prim = sp.integrate(sp.apart(sp.cancel(g * L / b), L), L)
                 lo, hi = lam_of(lower), lam_of(upper)
                 val = _at(prim, L, hi) - _at(prim, L, lo)
-                return sp.factor(sp.cancel(val))
+                return ffactor((val))
         f = f.xreplace({Lam: sp.sqrt(d_squared)})
     res = sp.integrate(f, (kvar, lower, upper))
     if res.has(sp.Integral):

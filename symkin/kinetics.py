@@ -48,6 +48,7 @@ from .bands import dagger_z, polar_subs, z, zp
 from .fermi import RingSet, get_regime
 from .integrate import harmonics, laurent_coeff
 from .model import Model, dagger
+from .poly import ffactor
 
 E_VEC = (cv.E_x, cv.E_y)
 #: how the skew driving term treats shells away from E_F (see :meth:`Kinetics.J_skew`)
@@ -393,10 +394,10 @@ def _to_theta(expr):
     for l in sorted({abs(l) for l in h}):
         cp, cm = h.get(l, 0), h.get(-l, 0)
         if l == 0:
-            out += sp.factor(sp.cancel(cp))
+            out += ffactor((cp))
         else:
-            out += sp.factor(sp.cancel(cp + cm)) * sp.cos(l * theta)
-            out += sp.factor(sp.cancel(sp.I * (cp - cm))) * sp.sin(l * theta)
+            out += ffactor((cp + cm)) * sp.cos(l * theta)
+            out += ffactor((sp.I * (cp - cm))) * sp.sin(l * theta)
     return out
 
 

@@ -29,6 +29,7 @@ from .errors import ShapeError
 from .integrate import angular_average, laurent_coeff, radial_integral, sea_antiderivative
 from .kinetics import E_VEC, kinetics
 from .model import Model, dagger
+from .poly import ffactor
 from .results import Result
 
 PAULI = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]), sp.Matrix([[1, 0], [0, -1]]))
@@ -85,7 +86,7 @@ def _block_response(model, ops, regime, skew):
         sub = tuple(restrict(o, blk, blocks_=bl) for o in ops)
         parts.append(_response(blk.model, sub, part, skew))
     contributions = {name: sum((p[name] for p in parts[1:]), parts[0][name]) for name in RESPONSE_LABELS}
-    contributions = {n: v.applyfunc(lambda x: sp.factor(sp.cancel(x))) for n, v in contributions.items()}
+    contributions = {n: v.applyfunc(lambda x: ffactor((x))) for n, v in contributions.items()}
     return Result("response", contributions, r"\langle O\rangle", RESPONSE_LABELS, model=model.name,
                   regime=str(reg), extra={"skew prescription": skew, "blocks": len(parts)})
 
@@ -197,7 +198,7 @@ def fermi_sea(model, O, regime=None):
             continue
         F, u = anti
         tot += _sea_at(kin, F, u, Lam, hi) - _sea_at(kin, F, u, Lam, lo)
-    return sp.factor(sp.cancel(tot))
+    return ffactor((tot))
 
 
 def _radius(x):
@@ -224,7 +225,7 @@ HALL_LABELS = {"intrinsic": "int", "extrinsic_velocity": "ext", "side_jump": "sj
 def _coeff(x, Ei):
     """Coefficient of a field component in an expression linear in E_x, E_y."""
     y = sp.diff(x, Ei)
-    return sp.factor(sp.cancel(y)) if sp.count_ops(y) < 300 else y
+    return ffactor((y)) if sp.count_ops(y) < 300 else y
 
 
 def anomalous_hall(model: Model, regime=None, skew="fermi-shell") -> Result:
@@ -252,7 +253,7 @@ def drude_conductivity(model: Model, regime=None):
 
 def hall_angle(model: Model, regime=None):
     """sigma_yx / sigma_xx at leading order (order u_0^2)."""
-    return sp.factor(sp.cancel(anomalous_hall(model, regime).total / drude_conductivity(model, regime)))
+    return ffactor((anomalous_hall(model, regime).total / drude_conductivity(model, regime)))
 
 
 def spin_density(model: Model, regime=None, skew="fermi-shell") -> Result:
@@ -280,7 +281,7 @@ def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None, skew="f
         h0 = model.H.xreplace({q: 0 for q in model.momenta})
         mass = sp.expand((h0[0, 0] - h0[1, 1]) / 2)
     s = spin_density(model, regime, skew)
-    cross = lambda v: (mass * m.cross(sp.Matrix(v))).applyfunc(lambda x: sp.factor(sp.cancel(x)))
+    cross = lambda v: (mass * m.cross(sp.Matrix(v))).applyfunc(lambda x: ffactor((x)))
     fl = cross(s.fermi_surface)
     dl = cross(s.intrinsic + s.extrinsic + s.side_jump + s.skew)
     return Result("spin-orbit torque", {"field_like": fl, "damping_like": dl}, r"\boldsymbol{\tau}",

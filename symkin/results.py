@@ -14,6 +14,7 @@ import numpy as np
 import sympy as sp
 
 from . import conventions as cv
+from .poly import ffactor
 
 
 @dataclass(frozen=True)
@@ -153,4 +154,4 @@ def _sup(symbol, sup):
 def _tidy(x):
     if isinstance(x, sp.MatrixBase):
         return x.applyfunc(_tidy)
-    return sp.factor(sp.cancel(x)) if sp.count_ops(x) < 300 else x
+    return ffactor((x)) if sp.count_ops(x) < 300 else x
