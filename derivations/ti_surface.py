@@ -103,7 +103,10 @@ def main(out):
     check("81", "side-jump distribution n^sj,++", cond_sj * deps_dk,
           2 * hbar * v_F / eF * xiF * sp.sqrt(1 - xiF**2) / (1 + 3 * xiF**2) * e * E_theta)
 
-    nsk = kinetics.skew_distribution(model)
+    # Eq. 84 is the printed (all-shells) prescription: n^sk on the conduction and the valence shell;
+    # the default Fermi-shell prescription puts twice the conduction part on the Fermi shell
+    # (README, "Skew prescription"); sigma_yx and <s> are the same either way for the TI.
+    nsk = kinetics.skew_distribution(model, skew="all-shells")
     paper_nsk = sp.Rational(3, 2) * hbar * v_F / eF * xiF * (1 - xiF**2) ** sp.Rational(3, 2) \
         / (1 + 3 * xiF**2) ** 2 * e * E_theta
     for key, v in nsk.items():   # sigma_z: +paper on the conduction shell, -paper on the valence shell
