@@ -385,19 +385,24 @@ def kinetics(model: Model, regime=None, skew="fermi-shell") -> Kinetics:
 
 
 # ---------------------------------------------------------------------- stage-level closed forms
-def _to_theta(expr):
-    """Laurent polynomial in z = e^{i theta} -> real trigonometric form."""
-    from .integrate import harmonics
+def _to_theta(expr, reduce=None):
+    """Laurent polynomial in z = e^{i theta} -> real trigonometric form.  With ``reduce`` (a
+    RingSet.reduce-like map) the harmonics are taken first, on the ring symbols, and each coefficient
+    is reduced on its own (cheap: no expansion of closed-form radicals)."""
     from .bands import theta
-    h = harmonics(sp.expand(expr), z)
+    if reduce is None:
+        h = harmonics(sp.expand(expr), z)
+    else:
+        h = {l: reduce(c) for l, c in harmonics(expr, z).items()}
+    simple = lambda x: ffactor(x) if sp.count_ops(x) < 2000 else x
     out = sp.S.Zero
     for l in sorted({abs(l) for l in h}):
         cp, cm = h.get(l, 0), h.get(-l, 0)
         if l == 0:
-            out += ffactor((cp))
+            out += simple(cp)
         else:
-            out += ffactor((cp + cm)) * sp.cos(l * theta)
-            out += ffactor((sp.I * (cp - cm))) * sp.sin(l * theta)
+            out += simple(cp + cm) * sp.cos(l * theta)
+            out += simple(sp.I * (cp - cm)) * sp.sin(l * theta)
     return out
 
 
@@ -406,7 +411,7 @@ def _ring_dist(kin, dist):
     out = {}
     for R, b, val in kin.diagonal_entries(dist):
         key = f"{labels[b] if kin.n == 2 else b} at |k| = {sp.sstr(R.radius)}"
-        out[key] = _to_theta(kin.rs.reduce(val, final=sp.cancel))
+        out[key] = _to_theta(val, reduce=lambda c: kin.rs.reduce(c, final=sp.cancel))
     return out
 
 
@@ -435,7 +440,7 @@ def _vertex_on_fermi_circle(model, regime, X):
         from .errors import RegimeError
         raise RegimeError(f"no Fermi circle in the {kin.regime.name} regime: the vertex lives on the Fermi circle")
     R, m = kin.rs.fermi_rings()[0]
-    return kin, R, m, _to_theta(kin.rs.reduce(kin.vertex(X(kin), R, m), final=sp.cancel))
+    return kin, R, m, _to_theta(kin.vertex(X(kin), R, m), reduce=lambda c: kin.rs.reduce(c, final=sp.cancel))
 
 
 def extrinsic_velocity(model, regime=None):

@@ -31,6 +31,7 @@ import sympy as sp
 
 from . import __version__
 from . import conventions as cv
+from .poly import ffactor
 
 SCHEMA = 1
 PAPER = "F. Burgos Atencia, Q. Niu, D. Culcer, Phys. Rev. Research 4, 013001 (2022)"
@@ -406,7 +407,9 @@ def in_xi(expr, model):
     if M is None or not (isinstance(M, sp.Symbol) and M.is_positive):
         return None, None
     xi = sp.Symbol("xi_F", positive=True)
-    f = lambda x: sp.factor(sp.cancel(sp.sympify(x).xreplace({model.fermi_level: M / xi})))
+    if sp.count_ops(expr) > 2000:  # display only: not worth factoring an unsimplified quartic root
+        return None, None
+    f = lambda x: ffactor(sp.sympify(x).xreplace({model.fermi_level: M / xi}))
     try:
         return (expr.applyfunc(f) if _is_matrix(expr) else f(expr)), xi
     except Exception:  # noqa: BLE001 -- display only
@@ -720,6 +723,8 @@ def split_orders(x, u0):
     """Split a (column) expression into its parts of each order in ``u0`` (e.g. the Edelstein
     1/u0^2 part and the disorder-independent rest), each factored; highest negative order first."""
     x = sp.Matrix(x)
+    if sp.count_ops(x) > 2000:  # display only: an unsimplified quartic root is shown whole
+        return [x]
     by_order = {}
     for i, c in enumerate(x):
         terms = sp.collect(sp.expand(c), u0, evaluate=False)
@@ -727,7 +732,7 @@ def split_orders(x, u0):
             p = sp.degree(mono, u0) if mono.has(u0) and mono.is_polynomial(u0) else \
                 -sp.degree(1 / mono, u0) if mono.has(u0) else 0
             by_order.setdefault(p, sp.zeros(*x.shape))[i] += coeff * mono
-    return [by_order[p].applyfunc(lambda y: sp.factor(sp.cancel(y))) for p in sorted(by_order)]
+    return [by_order[p].applyfunc(ffactor) for p in sorted(by_order)]
 
 
 def write_latex(model, stages, out_dir, regime=None, observables=("hall",), source=None, description=""):
