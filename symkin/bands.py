@@ -100,23 +100,26 @@ def rotation_generator(model: Model) -> Isotropy:
     return _rotation_generator(model.H, model.momenta)
 
 
+def hermitian_unknown(n, prefix):
+    """An n x n Hermitian matrix of real unknowns (diagonal x, off-diagonal x + i y) and their list."""
+    xs = sp.symbols(f"{prefix}r0:{n * n}", real=True)
+    ys = sp.symbols(f"{prefix}i0:{n * n}", real=True)
+    M, unknowns = sp.zeros(n, n), []
+    for a in range(n):
+        M[a, a] = xs[a * n + a]
+        unknowns.append(xs[a * n + a])
+        for b in range(a + 1, n):
+            M[a, b] = xs[a * n + b] + sp.I * ys[a * n + b]
+            M[b, a] = xs[a * n + b] - sp.I * ys[a * n + b]
+            unknowns += [xs[a * n + b], ys[a * n + b]]
+    return M, unknowns
+
+
 @lru_cache(maxsize=64)
 def _rotation_generator(H, momenta) -> Isotropy:
     kx, ky = momenta
     n = H.shape[0]
-    xs = sp.symbols(f"_jr0:{n * n}", real=True)
-    ys = sp.symbols(f"_ji0:{n * n}", real=True)
-    Jm = sp.zeros(n, n)
-    unknowns = []
-    for a in range(n):
-        for b in range(n):
-            if a == b:
-                Jm[a, a] = xs[a * n + a]
-                unknowns.append(xs[a * n + a])
-            elif a < b:
-                Jm[a, b] = xs[a * n + b] + sp.I * ys[a * n + b]
-                Jm[b, a] = xs[a * n + b] - sp.I * ys[a * n + b]
-                unknowns += [xs[a * n + b], ys[a * n + b]]
+    Jm, unknowns = hermitian_unknown(n, "_j")
     lhs = (kx * H.diff(ky) - ky * H.diff(kx)) + sp.I * (Jm * H - H * Jm)
     eqs = []
     for x in lhs:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from .bands import hermitian_unknown
 from .errors import ShapeError
 from .model import Model, dagger
 
@@ -113,17 +114,7 @@ def symmetry_basis(model: Model):
                     mats.setdefault(mon, sp.zeros(n, n))[a, b] += c
     except sp.PolynomialError:
         return None
-    xs = sp.symbols(f"_cr0:{n * n}", real=True)
-    ys = sp.symbols(f"_ci0:{n * n}", real=True)
-    C = sp.zeros(n, n)
-    unknowns = []
-    for a in range(n):
-        C[a, a] = xs[a * n + a]
-        unknowns.append(xs[a * n + a])
-        for b in range(a + 1, n):
-            C[a, b] = xs[a * n + b] + sp.I * ys[a * n + b]
-            C[b, a] = xs[a * n + b] - sp.I * ys[a * n + b]
-            unknowns += [xs[a * n + b], ys[a * n + b]]
+    C, unknowns = hermitian_unknown(n, "_c")
     eqs = []
     for Mm in mats.values():
         for x in (C * Mm - Mm * C):
