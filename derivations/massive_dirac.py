@@ -25,7 +25,7 @@ import time
 import sympy as sp
 
 from symkin import anomalous_hall, spin_density
-from symkin import report
+from symkin import paper as symkin_paper, report
 from symkin.conventions import E_x, E_y, e, epsilon_F as eF, hbar
 from symkin.modelfile import read_model_file
 from symkin.models import M, Delta, massive_dirac, ti_surface, v, v_F
@@ -54,12 +54,7 @@ def main(out):
     # 2. sigma_yx against the TI closed forms with M -> Delta, v_F -> v
     s = anomalous_hall(model)
     print("\n" + report.text_table(s, key="sigma_yx") + "\n")
-    xi = Delta / eF
-    c = e**2 / (2 * sp.pi * hbar) * xi
-    paper = {"intrinsic": c / 2, "extrinsic_velocity": c * (1 - xi**2) / (1 + 3 * xi**2),
-             "side_jump": c * (1 - xi**2) / (1 + 3 * xi**2),
-             "skew": c * 3 * (1 - xi**2) ** 2 / (2 * (1 + 3 * xi**2) ** 2),
-             "total": 4 * c * (1 + xi**2) / (1 + 3 * xi**2) ** 2}
+    paper = symkin_paper.ti_sigma_yx(M=Delta, v_F=v)  # the TI's Eqs. 74-86 with M -> Delta (symkin.paper)
     eqs = {"intrinsic": 74, "extrinsic_velocity": 78, "side_jump": 82, "skew": 85, "total": 86}
     for name, expected in paper.items():
         check(f"sigma_yx {name} = TI Eq. {eqs[name]} (M -> Delta)", s[name], expected)

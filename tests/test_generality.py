@@ -3,7 +3,7 @@ symmetry under M -> -M and chirality reversal, the gap, bad input."""
 import pytest
 import sympy as sp
 
-from symkin import Model, WhiteNoise, anomalous_hall, errors, regimes
+from symkin import Model, WhiteNoise, anomalous_hall, errors, paper, regimes
 from symkin.kinetics import Kinetics
 from symkin.models import M, Delta, k_x, k_y, massive_dirac, sx, sy, sz, ti_surface, v, v_F
 from symkin.observables import _extrinsic
@@ -14,8 +14,7 @@ c = lambda x: e**2 / (2 * sp.pi * hbar) * x
 
 
 def eq86(mass, vel=v_F):
-    x = mass / eF
-    return 4 * c(x) * (1 + x**2) / (1 + 3 * x**2) ** 2
+    return paper.ti_sigma_yx(M=mass, v_F=vel)["total"]
 
 
 def test_massive_dirac_equals_ti():

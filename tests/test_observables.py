@@ -2,7 +2,7 @@ r"""One prescription for every observable (paper Eqs. 53-63, 87-105) on the TI s
 import pytest
 import sympy as sp
 
-from symkin import anomalous_hall, errors, response, spin_density, spin_hall, spin_orbit_torque
+from symkin import anomalous_hall, errors, paper, response, spin_density, spin_hall, spin_orbit_torque
 from symkin.disorder import scattering_time
 from symkin.kinetics import extrinsic_spin, extrinsic_velocity, extrinsic_vertex, kinetics
 from symkin.models import M, k_x, sx, sy, sz, ti_surface, v_F
@@ -16,6 +16,7 @@ tau = hbar / (sp.pi * u0**2 * rho)
 E = sp.Matrix([Ex, Ey, 0])
 zxE = sp.Matrix([-Ey, Ex, 0])
 a = (1 - xF**2) / (1 + 3 * xF**2)
+REF = paper.ti_spin_density()  # Eqs. 90, 96, 99, 101, 103, 104, typed in once (symkin.paper)
 
 
 def vec_same(x, y):
@@ -29,15 +30,15 @@ def spin(ti):
 
 def test_eq90_edelstein(spin):
     # <s>^Edel = e tau E x z v_F rho (1-xi^2)/(1+3xi^2), E x z = -z x E
-    assert vec_same(spin.fermi_surface, -e * tau * v_F * rho * a * zxE)
+    assert vec_same(spin.fermi_surface, REF["fermi_surface"])
 
 
 def test_eq96_intrinsic(spin):
-    assert vec_same(spin.intrinsic, e * M * hbar * v_F * rho / (2 * eF**2) * E)
+    assert vec_same(spin.intrinsic, REF["intrinsic"])
 
 
 def test_eq98_99_extrinsic_spin(ti, spin):
-    assert vec_same(spin.extrinsic, e * hbar * v_F * rho * M / eF**2 * a * E)
+    assert vec_same(spin.extrinsic, REF["extrinsic"])
     # Eq. 98 as corrected (paper/NOTES.md): gamma = -(hbar/(tau lambda)) xi sqrt(1-xi^2) khat
     th = sp.Symbol("theta", real=True)
     gamma = extrinsic_spin(ti)
@@ -50,16 +51,18 @@ def test_eq98_99_extrinsic_spin(ti, spin):
 
 
 def test_eq101_side_jump(spin):
-    assert vec_same(spin.side_jump, e * hbar * v_F * rho * M / eF**2 * a * E)
+    assert vec_same(spin.side_jump, REF["side_jump"])
 
 
 def test_eq103_skew(spin):
-    assert vec_same(spin.skew, e * hbar * rho * v_F * xF / eF * sp.Rational(3, 2) * a**2 * E)
+    assert vec_same(spin.skew, REF["skew"])
 
 
 def test_eq104_total(spin):
-    want = -e * tau * v_F * rho * a * zxE + 4 * e * hbar * v_F * rho * M / eF**2 * (1 + xF**2) / (1 + 3 * xF**2) ** 2 * E
-    assert vec_same(spin.total, want)
+    assert vec_same(spin.total, REF["total"])
+    # Eq. 104 in its printed shape: Edelstein plus 4 e hbar v_F rho xi/eF (1 + xi^2)/(1 + 3 xi^2)^2 E
+    assert vec_same(REF["total"], REF["fermi_surface"] + 4 * e * hbar * v_F * rho * M / eF**2
+                    * (1 + xF**2) / (1 + 3 * xF**2) ** 2 * E)
     for name in ("intrinsic", "extrinsic", "side_jump", "skew"):
         assert u0 not in sp.Matrix(spin[name]).free_symbols
 
@@ -67,8 +70,8 @@ def test_eq104_total(spin):
 def test_eq105_torque_corrected(ti):
     t = spin_orbit_torque(ti, sp.Matrix([0, 0, 1]))
     m = sp.Matrix([0, 0, 1])
-    first = -(e * tau * eF * M / (2 * sp.pi * hbar**2 * v_F)) * a * m.cross(zxE)
-    second = 2 * e / (sp.pi * hbar * v_F) * M**2 / eF * (1 + xF**2) / (1 + 3 * xF**2) ** 2 * m.cross(E)
+    want = paper.ti_torque(m)  # Eq. 105 as corrected (symkin.paper)
+    first, second = want["field_like"], want["damping_like"]
     assert vec_same(t.field_like, first) and vec_same(t.damping_like, second)
     # the printed Eq. 105 carries an extra rho(eF) in its first term: that form does not hold
     assert not vec_same(t.field_like, first * rho)

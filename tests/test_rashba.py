@@ -158,8 +158,8 @@ def test_layers_coupled_by_constant_hopping_split_by_symmetry():
                   sample=(("t", 0.3), ("Delta", 0.5), ("v", 1.0), ("hbar", 1.0)))
     assert len(blocks(model)) == 2
     eF = model.fermi_level
-    x = lambda E: Delta / E
-    eq86 = lambda E: 4 * e**2 / (2 * sp.pi * hbar) * x(E) * (1 + x(E) ** 2) / (1 + 3 * x(E) ** 2) ** 2
+    from symkin import paper
+    eq86 = lambda E: paper.ti_sigma_yx(M=Delta, epsilon_F=E)["total"]
     res = anomalous_hall(model, regime="conduction+conduction")
     assert sp.simplify(res.total - eq86(eF - t) - eq86(eF + t)) == 0
     with pytest.raises(ShapeError, match="couples decoupled blocks"):

@@ -10,7 +10,7 @@ import time
 import pytest
 import sympy as sp
 
-from symkin import report as rp
+from symkin import paper, report as rp
 from symkin.bands import k, theta
 from symkin.conventions import E_x, E_y, e, epsilon_F as eF, hbar, u_0
 from symkin.models import M, ti_surface, v_F
@@ -18,10 +18,9 @@ from symkin.observables import HALL_LABELS, RESPONSE_LABELS
 from symkin.results import Result
 
 xi = M / eF
-c = e**2 / (2 * sp.pi * hbar) * xi
-HALL = {"intrinsic": c / 2, "extrinsic_velocity": c * (1 - xi**2) / (1 + 3 * xi**2),
-        "side_jump": c * (1 - xi**2) / (1 + 3 * xi**2), "skew": c * 3 * (1 - xi**2) ** 2 / (2 * (1 + 3 * xi**2) ** 2)}
-TOTAL = 4 * c * (1 + xi**2) / (1 + 3 * xi**2) ** 2
+_REF = paper.ti_sigma_yx()  # Eqs. 74-86 (symkin.paper)
+HALL = {name: _REF[name] for name in ("intrinsic", "extrinsic_velocity", "side_jump", "skew")}
+TOTAL = _REF["total"]
 
 
 @pytest.fixture(scope="module")
@@ -36,15 +35,8 @@ def hall():
 
 @pytest.fixture(scope="module")
 def spin():
-    tau = 2 * hbar**3 * v_F**2 / (eF * u_0**2)
-    rho = eF / (2 * sp.pi * hbar**2 * v_F**2)
-    one = (1 - xi**2) / (1 + 3 * xi**2)
-    E3 = sp.Matrix([E_x, E_y, 0])
-    contrib = {"fermi_surface": -e * tau * v_F * rho * one * sp.Matrix([-E_y, E_x, 0]),
-               "intrinsic": e * M * hbar * v_F * rho / (2 * eF**2) * E3,
-               "extrinsic": e * hbar * v_F * rho * M / eF**2 * one * E3,
-               "side_jump": e * hbar * v_F * rho * M / eF**2 * one * E3,
-               "skew": e * hbar * rho * v_F * xi / eF * 3 * (1 - xi**2) ** 2 / (2 * (1 + 3 * xi**2) ** 2) * E3}
+    ref = paper.ti_spin_density()  # Eqs. 90-103 (symkin.paper)
+    contrib = {name: ref[name] for name in ("fermi_surface", "intrinsic", "extrinsic", "side_jump", "skew")}
     return Result("spin density <s>", contrib, r"\langle\mathbf{s}\rangle", {**RESPONSE_LABELS, "fermi_surface": "Edel"},
                   model="ti_surface", regime="conduction")
 

@@ -2,7 +2,7 @@ r"""The TI surface (paper Sec. VI A): every stage of the derivation against the 
 typed independently here.  xi = M/lambda_k, lambda_k = sqrt(hbar^2 v^2 k^2 + M^2)."""
 import sympy as sp
 
-from symkin import anomalous_hall, drude_conductivity, hall_angle
+from symkin import anomalous_hall, drude_conductivity, hall_angle, paper
 from symkin.bands import bands, k, theta
 from symkin.disorder import born_product, phi, scattering_time, transport_time
 from symkin.fermi import density_of_states, fermi_wavevector
@@ -108,12 +108,9 @@ def test_eq84_skew_distribution_on_both_shells(ti):
 
 def test_sigma_yx_eqs_74_78_82_85_86(ti):
     s = anomalous_hall(ti)
-    c = e**2 / (2 * sp.pi * hbar) * M / eF
-    assert same(s.intrinsic, e**2 / (4 * sp.pi * hbar) * M / eF)                      # Eq. 74
-    assert same(s.extrinsic_velocity, c * (1 - xF**2) / (1 + 3 * xF**2))             # Eq. 78
-    assert same(s.side_jump, c * (1 - xF**2) / (1 + 3 * xF**2))                      # Eq. 82
-    assert same(s.skew, c * 3 * (1 - xF**2) ** 2 / (2 * (1 + 3 * xF**2) ** 2))       # Eq. 85
-    assert same(s.total, 4 * c * (1 + xF**2) / (1 + 3 * xF**2) ** 2)                 # Eq. 86
+    want = paper.ti_sigma_yx()  # Eqs. 74, 78, 82, 85, 86, typed in once (symkin.paper)
+    for name in ("intrinsic", "extrinsic_velocity", "side_jump", "skew", "total"):
+        assert same(s[name], want[name]), name
     assert same(s.extra["fermi_surface"], 0)  # n^(-1) carries no Hall current (isotropic)
     for name, x in s.items():
         assert u0 not in x.free_symbols, name  # disorder independent at this order
