@@ -26,6 +26,7 @@ import sympy as sp
 
 from symkin import anomalous_hall, spin_density, spin_orbit_torque
 from symkin import bands, disorder, fermi, geometry, kinetics, report
+from symkin import paper as symkin_paper
 from symkin.bands import k, theta
 from symkin.conventions import E_x, E_y, e, epsilon_F as eF, hbar, u_0
 from symkin.models import M, ti_surface, v_F
@@ -114,37 +115,23 @@ def main(out):
         check("84", f"skew distribution n^sk ({key.split(' at')[0]} shell)", v * deps_dk, sign * paper_nsk)
 
     s = anomalous_hall(model)
-    c = e**2 / (2 * sp.pi * hbar) * xiF
-    paper = {"intrinsic": ("74", c / 2),
-             "extrinsic_velocity": ("78", c * (1 - xiF**2) / (1 + 3 * xiF**2)),
-             "side_jump": ("82", c * (1 - xiF**2) / (1 + 3 * xiF**2)),
-             "skew": ("85", c * 3 * (1 - xiF**2) ** 2 / (2 * (1 + 3 * xiF**2) ** 2)),
-             "total": ("86", 4 * c * (1 + xiF**2) / (1 + 3 * xiF**2) ** 2)}
-    for name, (eq, expected) in paper.items():
-        check(eq, f"sigma_yx {name}", s[name], expected)
+    ref = symkin_paper.ti_sigma_yx()     # Eqs. 74-86, typed in once (symkin.paper)
+    eqs = {"intrinsic": "74", "extrinsic_velocity": "78", "side_jump": "82", "skew": "85", "total": "86"}
+    for name, eq in eqs.items():
+        check(eq, f"sigma_yx {name}", s[name], ref[name])
 
     print("\nB. Spin density and spin-orbit torque")
     sd = spin_density(model)
-    zxE = sp.Matrix([-E_y, E_x, 0])                                  # z x E
-    E3 = sp.Matrix([E_x, E_y, 0])
-    one = (1 - xiF**2) / (1 + 3 * xiF**2)
-    paper_s = {"fermi_surface": ("90", -e * tau * v_F * rho * one * zxE),       # e tau E x z v_F rho (...)
-               "intrinsic": ("96", e * M * hbar * v_F * rho / (2 * eF**2) * E3),
-               "extrinsic": ("99", e * hbar * v_F * rho * M / eF**2 * one * E3),
-               "side_jump": ("101", e * hbar * v_F * rho * M / eF**2 * one * E3),
-               "skew": ("103", e * hbar * rho * v_F * xiF / eF * 3 * (1 - xiF**2) ** 2
-                        / (2 * (1 + 3 * xiF**2) ** 2) * E3),
-               "total": ("104", -e * tau * v_F * rho * one * zxE
-                         + 4 * e * hbar * v_F * rho * M / eF**2 * (1 + xiF**2) / (1 + 3 * xiF**2) ** 2 * E3)}
-    for name, (eq, expected) in paper_s.items():
-        check(eq, f"<s> {name}", sd[name], expected)
+    ref_s = symkin_paper.ti_spin_density()   # Eqs. 90-104 (symkin.paper)
+    eqs_s = {"fermi_surface": "90", "intrinsic": "96", "extrinsic": "99", "side_jump": "101", "skew": "103",
+             "total": "104"}
+    for name, eq in eqs_s.items():
+        check(eq, f"<s> {name}", sd[name], ref_s[name])
 
     tq = spin_orbit_torque(model, m=(0, 0, 1))
-    m = sp.Matrix([0, 0, 1])
-    check("105", "torque, field-like (without the misprinted rho)", tq.field_like,
-          -(e * tau * eF * M / (2 * sp.pi * hbar**2 * v_F)) * one * m.cross(zxE))
-    check("105", "torque, damping-like", tq.damping_like,
-          2 * e / (sp.pi * hbar * v_F) * M**2 / eF * (1 + xiF**2) / (1 + 3 * xiF**2) ** 2 * m.cross(E3))
+    ref_t = symkin_paper.ti_torque((0, 0, 1))  # Eq. 105 without the misprinted rho(eps_F)
+    check("105", "torque, field-like (without the misprinted rho)", tq.field_like, ref_t["field_like"])
+    check("105", "torque, damping-like", tq.damping_like, ref_t["damping_like"])
 
     # v = -v_F z x sigma  =>  sigma_yx = j_y/E_x = e v_F <s_x>/E_x, term by term (end of Section VI)
     pairs = {"intrinsic": "intrinsic", "extrinsic_velocity": "extrinsic", "side_jump": "side_jump",
