@@ -35,6 +35,7 @@ from .results import Result
 PAULI = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]), sp.Matrix([[1, 0], [0, -1]]))
 RESPONSE_LABELS = {"fermi_surface": "FS", "intrinsic": "int", "extrinsic": "ext", "side_jump": "sj",
                    "skew": "sk"}
+SK3_LABEL = {"skew_third_order": "sk3"}  # issue 14: present only for disorder with <V^3> != 0
 
 
 def _as_operators(model, O):
@@ -85,9 +86,10 @@ def _block_response(model, ops, regime, skew):
     for blk, part in zip(bl, reg.parts):
         sub = tuple(restrict(o, blk, blocks_=bl) for o in ops)
         parts.append(_response(blk.model, sub, part, skew))
-    contributions = {name: sum((p[name] for p in parts[1:]), parts[0][name]) for name in RESPONSE_LABELS}
+    contributions = {name: sum((p[name] for p in parts[1:]), parts[0][name]) for name in parts[0].contributions}
     contributions = {n: v.applyfunc(lambda x: ffactor((x))) for n, v in contributions.items()}
-    return Result("response", contributions, r"\langle O\rangle", RESPONSE_LABELS, model=model.name,
+    return Result("response", contributions, r"\langle O\rangle", parts[0].labels, model=model.name,
+                  approximation=parts[0].approximation,
                   regime=str(reg), extra={"skew prescription": skew, "blocks": len(parts)})
 
 
@@ -106,7 +108,15 @@ def _response(model, ops, regime, skew):
         parts["extrinsic"].append(rs.reduce(_extrinsic(kin, Op)))
         parts["intrinsic"].append(fermi_sea(model, Op, regime))
     contributions = {name: sp.Matrix(vals) for name, vals in parts.items()}
-    return Result("response", contributions, r"\langle O\rangle", RESPONSE_LABELS,
+    # --- beyond the paper (issue 14): third-order skew scattering of non-Gaussian disorder
+    from .skew3 import APPROX_SK3, third_order_response
+    sk3 = third_order_response(kin, ops) if n1 else None
+    labels, approx = RESPONSE_LABELS, cv.APPROXIMATION
+    if sk3 is not None:
+        contributions["skew_third_order"] = sp.Matrix(sk3)
+        labels, approx = {**RESPONSE_LABELS, **SK3_LABEL}, cv.APPROXIMATION + APPROX_SK3
+    # --- end issue 14
+    return Result("response", contributions, r"\langle O\rangle", labels, approximation=approx,
                   model=model.name, regime=str(kin.regime), extra={"skew prescription": skew})
 
 
@@ -239,9 +249,11 @@ def anomalous_hall(model: Model, regime=None, skew="fermi-shell") -> Result:
     r = response(model, model.velocity_operator()[1], regime, skew)
     pick = {"intrinsic": "intrinsic", "extrinsic_velocity": "extrinsic", "side_jump": "side_jump",
             "skew": "skew"}
+    if "skew_third_order" in r.contributions:  # issue 14
+        pick["skew_third_order"] = "skew_third_order"
     contrib = {name: _coeff(-cv.e * r[src][0], cv.E_x) for name, src in pick.items()}
-    return Result("sigma_yx", contrib, r"\sigma_{yx}", HALL_LABELS, model=model.name,
-                  regime=r.regime, extra={"fermi_surface": _coeff(-cv.e * r.fermi_surface[0], cv.E_x)})
+    return Result("sigma_yx", contrib, r"\sigma_{yx}", {**HALL_LABELS, **SK3_LABEL}, model=model.name,
+                  regime=r.regime, approximation=r.approximation, extra={"fermi_surface": _coeff(-cv.e * r.fermi_surface[0], cv.E_x)})
 
 
 def drude_conductivity(model: Model, regime=None):
@@ -262,7 +274,8 @@ def spin_density(model: Model, regime=None, skew="fermi-shell") -> Result:
         raise ShapeError("spin_density uses the Pauli matrices of a 2x2 model")
     r = response(model, PAULI, regime, skew)
     return Result("spin density <s>", dict(r.contributions), r"\langle\mathbf{s}\rangle",
-                  {**RESPONSE_LABELS, "fermi_surface": "Edel"}, model=model.name, regime=r.regime)
+                  {**r.labels, "fermi_surface": "Edel"}, model=model.name, regime=r.regime,
+                  approximation=r.approximation)
 
 
 def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None, skew="fermi-shell") -> Result:
@@ -283,7 +296,7 @@ def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None, skew="f
     s = spin_density(model, regime, skew)
     cross = lambda v: (mass * m.cross(sp.Matrix(v))).applyfunc(lambda x: ffactor((x)))
     fl = cross(s.fermi_surface)
-    dl = cross(s.intrinsic + s.extrinsic + s.side_jump + s.skew)
+    dl = cross(sum((v for n, v in s.contributions.items() if n != "fermi_surface"), sp.zeros(3, 1)))
     return Result("spin-orbit torque", {"field_like": fl, "damping_like": dl}, r"\boldsymbol{\tau}",
                   {"field_like": "FL", "damping_like": "DL"}, model=model.name, regime=s.regime)
 
@@ -297,5 +310,5 @@ def spin_hall(model: Model, regime=None, skew="fermi-shell") -> Result:
     O = (sz * vy + vy * sz) / 2
     r = response(model, O, regime, skew)
     contrib = {name: _coeff(val[0], cv.E_x) for name, val in r.contributions.items()}
-    return Result("spin Hall <{s_z, v_y}/2>/E_x", contrib, r"\chi^{z}_{yx}", RESPONSE_LABELS,
-                  model=model.name, regime=r.regime)
+    return Result("spin Hall <{s_z, v_y}/2>/E_x", contrib, r"\chi^{z}_{yx}", r.labels,
+                  model=model.name, regime=r.regime, approximation=r.approximation)
