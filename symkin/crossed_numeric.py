@@ -35,6 +35,7 @@ from .errors import RegimeError
 _NODES = 17
 _UN = np.cos(np.pi * (np.arange(_NODES) + 0.5) / _NODES)
 _PHI = np.arccos(_UN)
+_PHI_EQ = 2 * np.pi * (np.arange(160) + 0.5) / 160  # offset: never on a pole u = +-1
 
 
 def _setup(model, E, values):
@@ -93,24 +94,32 @@ class _Rates:
         """PV <f(chi)/D(|p|^2)>_chi with |p|^2 = |C|^2 + kc^2 - 2 |C| kc cos(chi - chi0)."""
         Cm = np.hypot(*C)
         chi0 = np.arctan2(C[1], C[0])
-        g = 0.5 * (f(chi0 + _PHI) + f(chi0 - _PHI))
-        gp = np.polynomial.chebyshev.Chebyshev.fit(_UN, g, _NODES - 1).convert(kind=np.polynomial.Polynomial)
         A, B = Cm**2 + kc**2, 2 * Cm * kc
-        P = np.polynomial.polynomial.Polynomial
-        Du = self.Dpoly(P([A, -B]))
-        q, r = divmod(gp, Du)
-        # <u^n> over a period: C(n, n/2)/2^n for even n
-        from math import comb
-        avg = sum(c * (comb(n, n // 2) / 2**n if n % 2 == 0 else 0.0) for n, c in enumerate(q.coef))
-        dD = Du.deriv()
-        for uj in Du.roots():
+        Dv = lambda u: self.Dpoly(A - B * u)
+        # the poles near the circle |u| <= 1.5 (roots y_j of D(A - y), u_j = y_j/B; well conditioned)
+        near = []
+        if B > 1e-12:
+            P = np.polynomial.polynomial.Polynomial
+            for yj in self.Dpoly(P([A, -1.0])).roots():
+                uj = yj / B
+                if abs(uj) <= 1.5:
+                    near.append(uj)
+        g_cheb = np.polynomial.chebyshev.Chebyshev.fit(_UN, 0.5 * (f(chi0 + _PHI) + f(chi0 - _PHI)), _NODES - 1)
+        dD = self.Dpoly.deriv()
+        res = [(uj, g_cheb(uj) / (-B * dD(A - B * uj))) for uj in near]
+        # smooth remainder by the (spectral) trapezoid rule in phi
+        u = np.cos(_PHI_EQ)
+        gv = 0.5 * (f(chi0 + _PHI_EQ) + f(chi0 - _PHI_EQ))
+        smooth = gv / Dv(u) - sum(rj / (u - uj) for uj, rj in res)
+        avg = complex(np.mean(smooth))
+        for uj, rj in res:
             if abs(uj.imag) < 1e-12 and abs(uj.real) < 1:
                 continue
             zj = uj - np.sqrt(uj * uj - 1 + 0j)
             if abs(zj) > 1:
                 zj = 1 / zj
-            avg += r(uj) / dD(uj) * 2 / (zj - 1 / zj)
-        return avg.real if abs(avg.imag) < 1e-9 * (1 + abs(avg.real)) else avg.real
+            avg += rj * 2 / (zj - 1 / zj)
+        return avg.real
 
     def w(self, i, j, psi, which):
         bi, ki, _, _ = self.circ[i]
@@ -194,14 +203,21 @@ def crossed_hall_numeric(model, E, values=None, u0=1.0):
     n1 = np.linalg.solve(J0, drive)
     out = {"circles": [(c[0], c[1]) for c in circ]}
     for which in ("X", "Psi"):
-        JX = np.zeros((nc, nc), complex)
+        # J_X[n1]_i = (2 pi/hbar) sum_j rho_j <w_ij(psi) (n1_i + n1_j e^{i psi})>, folded psi <-> -psi
+        # (w_ii is odd: the n1_i term and the tan(psi/2)-type growth at K = 0 or Q = 0 cancel exactly)
+        JXn = np.zeros(nc, complex)
         for i in range(nc):
             for j in range(nc):
                 rho = circ[j][3]
-                pts = _breaks(circ, i, j)
-                JX[i, i] += 2 * np.pi / hbar * rho * _psi_avg(lambda p: R.w(i, j, p, which), pts)
-                JX[i, j] += 2 * np.pi / hbar * rho * _psi_avg(lambda p: R.w(i, j, p, which) * np.exp(1j * p), pts)
-        nX = np.linalg.solve(J0, -JX @ n1)
+                pts = [p for p in _breaks(circ, i, j) if p <= np.pi + 1e-14]
+
+                def fold(p, i=i, j=j):
+                    wp, wm = R.w(i, j, p, which), R.w(i, j, -p, which)
+                    if i == j:
+                        return 2j * wp * np.sin(p) * n1[j]
+                    return wp * (n1[i] + n1[j] * np.exp(1j * p)) + wm * (n1[i] + n1[j] * np.exp(-1j * p))
+                JXn[i] += 2 * np.pi / hbar * rho * _psi_avg(fold, pts)
+        nX = np.linalg.solve(J0, -JXn)
         # j_y = -e sum_i k_i/(2 pi) <v_i sin(theta) n_i(theta)>, n = c z + conj(c)/z -> <.> = -Im c
         sig = sum(c[1] * (c[2] / hbar) * nX[i].imag / (2 * np.pi) for i, c in enumerate(circ))
         out["crossed_" + which] = float(sig)
