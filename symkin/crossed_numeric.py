@@ -96,13 +96,13 @@ class _Rates:
         chi0 = np.arctan2(C[1], C[0])
         A, B = Cm**2 + kc**2, 2 * Cm * kc
         Dv = lambda u: self.Dpoly(A - B * u)
-        # the poles near the circle |u| <= 1.5 (roots y_j of D(A - y), u_j = y_j/B; well conditioned)
+        # the poles near the circle |u| <= 4 (roots y_j of D(A - y), u_j = y_j/B; well conditioned)
         near = []
         if B > 1e-12:
             P = np.polynomial.polynomial.Polynomial
             for yj in self.Dpoly(P([A, -1.0])).roots():
                 uj = yj / B
-                if abs(uj) <= 1.5:
+                if abs(uj) <= 4.0:
                     near.append(uj)
         g_cheb = np.polynomial.chebyshev.Chebyshev.fit(_UN, 0.5 * (f(chi0 + _PHI) + f(chi0 - _PHI)), _NODES - 1)
         dD = self.Dpoly.deriv()
@@ -166,12 +166,16 @@ def _breaks(circles, i, j):
     return sorted(pts)
 
 
-def _psi_avg(fun, pts, n=48):
+def _psi_avg(fun, pts, n=48, sub=4):
     """<fun(psi)>_psi over [0, 2 pi], split at pts, endpoint-smoothing substitution."""
     x, wts = np.polynomial.legendre.leggauss(n)
     tau = (x + 1) * np.pi / 2
     tot = 0.0
+    fine = []
     for a, b in zip(pts[:-1], pts[1:]):
+        fine += list(np.linspace(a, b, sub + 1)[:-1])
+    fine.append(pts[-1])
+    for a, b in zip(fine[:-1], fine[1:]):
         if b - a < 1e-14:
             continue
         psi = a + (b - a) * (1 - np.cos(tau)) / 2
