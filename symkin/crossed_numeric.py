@@ -35,7 +35,7 @@ from .errors import RegimeError
 _NODES = 17
 _UN = np.cos(np.pi * (np.arange(_NODES) + 0.5) / _NODES)
 _PHI = np.arccos(_UN)
-_PHI_EQ = 2 * np.pi * (np.arange(160) + 0.5) / 160  # offset: never on a pole u = +-1
+_PHI_EQ = 2 * np.pi * (np.arange(64) + 0.5) / 64  # offset: never on a pole u = +-1
 
 
 def _setup(model, E, values):

@@ -79,3 +79,16 @@ def test_ti_spin_density_crossed_part_consistent():
 def test_unavailable_models_raise_one_error():
     with pytest.raises(CrossedUnavailableError, match="linear in p\\^2"):
         anomalous_hall(bhz_like(), crossed=True)
+
+
+@pytest.mark.parametrize("make, mname, vname", [(ti_surface, "M", "v_F"), (massive_dirac, "Delta", "v")])
+@pytest.mark.parametrize("mass, E", [(0.4, 1.0), (-0.7, 1.3)])
+def test_numeric_rates_equal_dirac_closed_form(make, mname, vname, mass, E):
+    """The numeric back-end (general PV machinery, no Dirac special case) against Ado 2015."""
+    from symkin.crossed_numeric import crossed_hall_numeric
+    model = make(mass=sp.Symbol(mname, positive=True) * (1 if mass > 0 else -1))
+    r = crossed_hall_numeric(model, E, {mname: abs(mass), vname: 1.3, "hbar": 1.0})
+    xi = mass / E
+    expect_X = -4 * xi * (1 - xi**2) / (1 + 3 * xi**2)**2 / (2 * float(sp.pi))  # units of e^2, hbar = 1
+    assert abs(r["crossed_X"] - expect_X) < 1e-8 * abs(expect_X)
+    assert abs(r["crossed_Psi"]) < 1e-9
