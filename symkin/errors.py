@@ -31,3 +31,7 @@ class DegeneracyError(SymkinError, ValueError):
 
 class RegimeError(SymkinError, ValueError):
     """The requested Fermi-level regime does not exist for this model."""
+
+
+class CrossedUnavailableError(SymkinError, NotImplementedError):
+    """The crossed (X, Psi) pair-skew terms have no closed form implemented for this model/regime."""

@@ -55,8 +55,8 @@ class Model:
         N x N Hermitian matrix, polynomial (or rational) in the momenta.
     momenta : tuple of two Symbols
         ``(k_x, k_y)``, declared ``real=True``.
-    disorder : WhiteNoise
-        Disorder model (only Gaussian white noise for now).
+    disorder : WhiteNoise, symkin.disorder.PointImpurities or symkin.disorder.DisorderSum
+        Disorder model; the non-crossing chain uses its Gaussian part ``u0**2``.
     name : str
         A label used by printouts.
     fermi_level : Symbol
@@ -104,7 +104,8 @@ class Model:
             if not s.is_real:
                 raise AssumptionError(
                     f"parameter {s} of H must be declared real (or positive): Symbol('{s.name}', real=True)")
-        if H.free_symbols & {self.disorder.u0, self.fermi_level}:
+        dis = getattr(self.disorder, "free_symbols", None) or {self.disorder.u0}  # WhiteNoise or disorder.*
+        if H.free_symbols & (set(dis) | {self.fermi_level}):
             raise MomentumError("H must not contain the disorder strength or the Fermi level")
         if any(sp.expand(x) != 0 for x in (H - dagger(H))):
             raise NonHermitianError(f"H is not Hermitian: H - H^dagger = {sp.simplify(H - dagger(H))}")

@@ -35,6 +35,7 @@ from .results import Result
 PAULI = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]), sp.Matrix([[1, 0], [0, -1]]))
 RESPONSE_LABELS = {"fermi_surface": "FS", "intrinsic": "int", "extrinsic": "ext", "side_jump": "sj",
                    "skew": "sk"}
+SK3_LABEL = {"skew_third_order": "sk3"}  # issue 14: present only for disorder with <V^3> != 0
 
 
 def _as_operators(model, O):
@@ -45,7 +46,7 @@ def _as_operators(model, O):
     return tuple(sp.ImmutableMatrix(model.validate_operator(x)) for x in ops)
 
 
-def response(model: Model, O, regime=None, skew="fermi-shell") -> Result:
+def response(model: Model, O, regime=None, skew="fermi-shell", crossed=False) -> Result:
     r"""Linear response :math:`\langle O\rangle` of an operator (or a list of operators) to
     :math:`\mathbf E = (E_x, E_y)`.
 
@@ -61,6 +62,11 @@ def response(model: Model, O, regime=None, skew="fermi-shell") -> Result:
     skew : {'fermi-shell', 'all-shells'}
         Skew prescription (:meth:`symkin.kinetics.Kinetics.J_skew`); they differ only for models
         without particle-hole symmetry.
+    crossed : bool
+        Add the pair-skew (crossed X and Psi diagram) contributions ``crossed_X`` and
+        ``crossed_Psi`` (:mod:`symkin.crossed`; Gaussian disorder, order u_0^0).  Disorder with a third
+        cumulant (:class:`symkin.disorder.PointImpurities`) adds ``skew_third_order`` on its own
+        (:mod:`symkin.skew3`).
 
     Returns
     -------
@@ -70,11 +76,11 @@ def response(model: Model, O, regime=None, skew="fermi-shell") -> Result:
     """
     ops = _as_operators(model, O)
     if model.n_bands != 2:
-        return _block_response(model, ops, regime, skew)
-    return _response(model, ops, regime, skew)
+        return _block_response(model, ops, regime, skew, crossed)
+    return _response(model, ops, regime, skew, bool(crossed))
 
 
-def _block_response(model, ops, regime, skew):
+def _block_response(model, ops, regime, skew, crossed=False):
     """N x N model of decoupled 2 x 2 blocks: the sum of the blocks' responses (symkin.blocks)."""
     from .blocks import restrict, two_band_blocks
     from .fermi import get_regime
@@ -84,15 +90,16 @@ def _block_response(model, ops, regime, skew):
     bl = two_band_blocks(model)
     for blk, part in zip(bl, reg.parts):
         sub = tuple(restrict(o, blk, blocks_=bl) for o in ops)
-        parts.append(_response(blk.model, sub, part, skew))
-    contributions = {name: sum((p[name] for p in parts[1:]), parts[0][name]) for name in RESPONSE_LABELS}
+        parts.append(_response(blk.model, sub, part, skew, bool(crossed)))
+    contributions = {name: sum((p[name] for p in parts[1:]), parts[0][name]) for name in parts[0].contributions}
     contributions = {n: v.applyfunc(lambda x: ffactor((x))) for n, v in contributions.items()}
-    return Result("response", contributions, r"\langle O\rangle", RESPONSE_LABELS, model=model.name,
+    return Result("response", contributions, r"\langle O\rangle", parts[0].labels, model=model.name,
+                  approximation=parts[0].approximation,
                   regime=str(reg), extra={"skew prescription": skew, "blocks": len(parts)})
 
 
 @lru_cache(maxsize=64)
-def _response(model, ops, regime, skew):
+def _response(model, ops, regime, skew, crossed=False):
     kin = kinetics(model, regime, skew)
     rs = kin.rs
     n1 = kin.n_leading()
@@ -106,7 +113,21 @@ def _response(model, ops, regime, skew):
         parts["extrinsic"].append(rs.reduce(_extrinsic(kin, Op)))
         parts["intrinsic"].append(fermi_sea(model, Op, regime))
     contributions = {name: sp.Matrix(vals) for name, vals in parts.items()}
-    return Result("response", contributions, r"\langle O\rangle", RESPONSE_LABELS,
+    # --- beyond the paper (issue 14): third-order skew scattering of non-Gaussian disorder
+    from .skew3 import APPROX_SK3, third_order_response
+    sk3 = third_order_response(kin, ops) if n1 else None
+    labels, approx = RESPONSE_LABELS, cv.APPROXIMATION
+    if sk3 is not None:
+        contributions["skew_third_order"] = sp.Matrix(sk3)
+        labels, approx = {**RESPONSE_LABELS, **SK3_LABEL}, cv.APPROXIMATION + APPROX_SK3
+    if crossed:
+        from .crossed import APPROX_CROSSED, CROSSED_LABELS, crossed_response
+        for name, vals in (crossed_response(kin, ops) if n1 else
+                           {n: [sp.S.Zero] * len(ops) for n in CROSSED_LABELS}).items():
+            contributions[name] = sp.Matrix(vals)
+        labels, approx = {**labels, **CROSSED_LABELS}, APPROX_CROSSED + "; " + approx
+    # --- end issue 14
+    return Result("response", contributions, r"\langle O\rangle", labels, approximation=approx,
                   model=model.name, regime=str(kin.regime), extra={"skew prescription": skew})
 
 
@@ -228,7 +249,7 @@ def _coeff(x, Ei):
     return ffactor((y)) if sp.count_ops(y) < 300 else y
 
 
-def anomalous_hall(model: Model, regime=None, skew="fermi-shell") -> Result:
+def anomalous_hall(model: Model, regime=None, skew="fermi-shell", crossed=False) -> Result:
     r"""Anomalous Hall conductivity :math:`\sigma_{yx} = j_y/E_x` and its four contributions
     (paper Eqs. 72-86): ``intrinsic`` (Berry curvature, Fermi sea), ``extrinsic_velocity``
     (:math:`\beta`), ``side_jump`` (:math:`n^{sj}` from J_E) and ``skew`` (:math:`n^{sk}`).
@@ -236,12 +257,15 @@ def anomalous_hall(model: Model, regime=None, skew="fermi-shell") -> Result:
     Computed as :func:`response` of :math:`\hat v_y = \hbar^{-1}\partial H/\partial k_y` with
     :math:`j = -e\langle v\rangle` (one mechanism for every observable).
     """
-    r = response(model, model.velocity_operator()[1], regime, skew)
+    r = response(model, model.velocity_operator()[1], regime, skew, crossed)
     pick = {"intrinsic": "intrinsic", "extrinsic_velocity": "extrinsic", "side_jump": "side_jump",
             "skew": "skew"}
+    for extra in ("skew_third_order", "crossed_X", "crossed_Psi"):  # issue 14
+        if extra in r.contributions:
+            pick[extra] = extra
     contrib = {name: _coeff(-cv.e * r[src][0], cv.E_x) for name, src in pick.items()}
-    return Result("sigma_yx", contrib, r"\sigma_{yx}", HALL_LABELS, model=model.name,
-                  regime=r.regime, extra={"fermi_surface": _coeff(-cv.e * r.fermi_surface[0], cv.E_x)})
+    return Result("sigma_yx", contrib, r"\sigma_{yx}", {**r.labels, **HALL_LABELS}, model=model.name,
+                  regime=r.regime, approximation=r.approximation, extra={"fermi_surface": _coeff(-cv.e * r.fermi_surface[0], cv.E_x)})
 
 
 def drude_conductivity(model: Model, regime=None):
@@ -256,16 +280,18 @@ def hall_angle(model: Model, regime=None):
     return ffactor((anomalous_hall(model, regime).total / drude_conductivity(model, regime)))
 
 
-def spin_density(model: Model, regime=None, skew="fermi-shell") -> Result:
+def spin_density(model: Model, regime=None, skew="fermi-shell", crossed=False) -> Result:
     r"""Spin density :math:`\langle\mathbf s\rangle` (Pauli matrices, no :math:`\hbar/2`), Eqs. 87-104."""
     if model.n_bands != 2:
         raise ShapeError("spin_density uses the Pauli matrices of a 2x2 model")
-    r = response(model, PAULI, regime, skew)
+    r = response(model, PAULI, regime, skew, crossed)
     return Result("spin density <s>", dict(r.contributions), r"\langle\mathbf{s}\rangle",
-                  {**RESPONSE_LABELS, "fermi_surface": "Edel"}, model=model.name, regime=r.regime)
+                  {**r.labels, "fermi_surface": "Edel"}, model=model.name, regime=r.regime,
+                  approximation=r.approximation)
 
 
-def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None, skew="fermi-shell") -> Result:
+def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None, skew="fermi-shell",
+                      crossed=False) -> Result:
     r"""Spin-orbit torque :math:`\boldsymbol\tau = (2M/\hbar)\,\mathbf m\times\langle\mathbf s\rangle` with
     the :math:`\hbar/2` of the spin restored: :math:`\boldsymbol\tau = M\,\mathbf m\times\langle\boldsymbol\sigma\rangle`
     (paper Eq. 105; its first printed term carries a spurious :math:`\rho(\epsilon_F)`).
@@ -280,22 +306,23 @@ def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None, skew="f
     if mass is None:
         h0 = model.H.xreplace({q: 0 for q in model.momenta})
         mass = sp.expand((h0[0, 0] - h0[1, 1]) / 2)
-    s = spin_density(model, regime, skew)
+    s = spin_density(model, regime, skew, crossed)
     cross = lambda v: (mass * m.cross(sp.Matrix(v))).applyfunc(lambda x: ffactor((x)))
     fl = cross(s.fermi_surface)
-    dl = cross(s.intrinsic + s.extrinsic + s.side_jump + s.skew)
+    dl = cross(sum((v for n, v in s.contributions.items() if n != "fermi_surface"), sp.zeros(3, 1)))
     return Result("spin-orbit torque", {"field_like": fl, "damping_like": dl}, r"\boldsymbol{\tau}",
-                  {"field_like": "FL", "damping_like": "DL"}, model=model.name, regime=s.regime)
+                  {"field_like": "FL", "damping_like": "DL"}, model=model.name, regime=s.regime,
+                  approximation=s.approximation)
 
 
-def spin_hall(model: Model, regime=None, skew="fermi-shell") -> Result:
+def spin_hall(model: Model, regime=None, skew="fermi-shell", crossed=False) -> Result:
     r"""Spin-Hall response: :math:`\langle\{\sigma_z, \hat v_y\}/2\rangle` to :math:`E_x`, the spin
     current :math:`j^z_y` per unit field in units of velocity x (Pauli spin) -- multiply by
     :math:`\hbar/2` for angular momentum."""
     vy = model.velocity_operator()[1]
     sz = PAULI[2] if model.n_bands == 2 else None
     O = (sz * vy + vy * sz) / 2
-    r = response(model, O, regime, skew)
+    r = response(model, O, regime, skew, crossed)
     contrib = {name: _coeff(val[0], cv.E_x) for name, val in r.contributions.items()}
-    return Result("spin Hall <{s_z, v_y}/2>/E_x", contrib, r"\chi^{z}_{yx}", RESPONSE_LABELS,
-                  model=model.name, regime=r.regime)
+    return Result("spin Hall <{s_z, v_y}/2>/E_x", contrib, r"\chi^{z}_{yx}", r.labels,
+                  model=model.name, regime=r.regime, approximation=r.approximation)
