@@ -36,13 +36,14 @@ from functools import lru_cache
 import sympy as sp
 
 from .errors import AnisotropicModelError, ShapeError
+from .internal import internal, internal_symbols
 from .model import Model, dagger
 
 #: polar variables: k = |k| > 0, z = exp(i theta) as a *real* placeholder (conjugation is z -> 1/z)
-k = sp.Symbol("k", positive=True)
-z = sp.Symbol("z", real=True)
-zp = sp.Symbol("z'", real=True)
-theta = sp.Symbol("theta", real=True)
+k = internal("k", positive=True)
+z = internal("z", real=True)
+zp = internal("z'", real=True)
+theta = internal("theta", real=True)
 
 
 def conj(expr, zs=(z, zp)):
@@ -102,8 +103,8 @@ def rotation_generator(model: Model) -> Isotropy:
 
 def hermitian_unknown(n, prefix):
     """An n x n Hermitian matrix of real unknowns (diagonal x, off-diagonal x + i y) and their list."""
-    xs = sp.symbols(f"{prefix}r0:{n * n}", real=True)
-    ys = sp.symbols(f"{prefix}i0:{n * n}", real=True)
+    xs = internal_symbols(f"{prefix}r0:{n * n}", real=True)
+    ys = internal_symbols(f"{prefix}i0:{n * n}", real=True)
     M, unknowns = sp.zeros(n, n), []
     for a in range(n):
         M[a, a] = xs[a * n + a]

@@ -17,7 +17,7 @@ from .kinetics import kinetics
 from .model import Model
 from .poly import ffactor
 
-phi = sp.Symbol("phi", real=True)
+phi = __import__("symkin.internal", fromlist=["internal"]).internal("phi", real=True)
 
 
 def born_product(model: Model, a=0, b=0, regime=None):

@@ -31,3 +31,18 @@ class DegeneracyError(SymkinError, ValueError):
 
 class RegimeError(SymkinError, ValueError):
     """The requested Fermi-level regime does not exist for this model."""
+
+
+class SizeLimitError(SymkinError, RuntimeError):
+    """A derivation hit one of the engine's size limits (polynomial degree, number of terms,
+    number of Fermi circles).  The message names the limit and how to raise it (the module-level
+    constants in :mod:`symkin.limits`, or the environment variables they read)."""
+
+
+class UnsupportedModelError(SymkinError, ValueError):
+    """The model is outside what the closed-form engine can derive; the message names the cause
+    (the original SymPy/FLINT exception is chained as ``__cause__``)."""
+
+
+class InternalSymbolError(SymkinError, RuntimeError):
+    """A result still contains one of the engine's auxiliary symbols (a bug in symkin)."""

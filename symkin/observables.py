@@ -29,6 +29,7 @@ from .errors import ShapeError
 from .integrate import angular_average, laurent_coeff, radial_integral, sea_antiderivative
 from .kinetics import E_VEC, kinetics
 from .model import Model, dagger
+from .internal import check_no_internal, internal
 from .poly import ffactor
 from .results import Result
 
@@ -137,7 +138,7 @@ def intrinsic_density(model, O, band):
               {(\epsilon_a-\epsilon_b)^2}, \qquad \text{two-band: } P_\pm = \tfrac12[1\pm(h-d_0)/\Lambda].
     """
     kin = kinetics(model, None)
-    Lam = sp.Symbol("Lambda", positive=True)
+    Lam = internal("Lambda", positive=True)
     W = kin.W
     subs = polar_subs(model, k, z)
     Ht = (dagger(W) * model.H * W).xreplace(subs)
