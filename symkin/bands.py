@@ -131,6 +131,12 @@ def _rotation_generator(H, momenta) -> Isotropy:
             poly = sp.Poly(x, kx, ky)
         except sp.PolynomialError:
             raise AnisotropicModelError("H must be polynomial in the momenta for the isotropy test") from None
+        from .poly import MAX_K_DEGREE
+        if poly.total_degree() > MAX_K_DEGREE + 1:  # (k_x d_ky - k_y d_kx) H has the degree of H
+            from .errors import SizeLimitError
+            raise SizeLimitError(f"H has degree {poly.total_degree()} in the momenta, above "
+                                 f"symkin.poly.MAX_K_DEGREE = {MAX_K_DEGREE}; raise it with the environment "
+                                 "variable SYMKIN_MAX_K_DEGREE or symkin.poly.MAX_K_DEGREE = ...")
         for coeff in poly.coeffs():
             re, im = sp.expand_complex(coeff).as_real_imag()
             eqs += [sp.expand(re), sp.expand(im)]
