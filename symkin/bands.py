@@ -36,13 +36,14 @@ from functools import lru_cache
 import sympy as sp
 
 from .errors import AnisotropicModelError, ShapeError
+from .internal import internal, internal_symbols
 from .model import Model, dagger
 
 #: polar variables: k = |k| > 0, z = exp(i theta) as a *real* placeholder (conjugation is z -> 1/z)
-k = sp.Symbol("k", positive=True)
-z = sp.Symbol("z", real=True)
-zp = sp.Symbol("z'", real=True)
-theta = sp.Symbol("theta", real=True)
+k = internal("k", positive=True)
+z = internal("z", real=True)
+zp = internal("z'", real=True)
+theta = internal("theta", real=True)
 
 
 def conj(expr, zs=(z, zp)):
@@ -102,8 +103,8 @@ def rotation_generator(model: Model) -> Isotropy:
 
 def hermitian_unknown(n, prefix):
     """An n x n Hermitian matrix of real unknowns (diagonal x, off-diagonal x + i y) and their list."""
-    xs = sp.symbols(f"{prefix}r0:{n * n}", real=True)
-    ys = sp.symbols(f"{prefix}i0:{n * n}", real=True)
+    xs = internal_symbols(f"{prefix}r0:{n * n}", real=True)
+    ys = internal_symbols(f"{prefix}i0:{n * n}", real=True)
     M, unknowns = sp.zeros(n, n), []
     for a in range(n):
         M[a, a] = xs[a * n + a]
@@ -115,11 +116,27 @@ def hermitian_unknown(n, prefix):
     return M, unknowns
 
 
+def _check_k_degree(H, momenta):
+    """SizeLimitError if an entry of H has total degree in the momenta above poly.MAX_K_DEGREE."""
+    from .errors import SizeLimitError
+    from .poly import MAX_K_DEGREE
+    for x in H:
+        x = sp.expand(x)
+        if x == 0 or not x.is_polynomial(*momenta):
+            continue
+        deg = sp.Poly(x, *momenta).total_degree()
+        if deg > MAX_K_DEGREE:
+            raise SizeLimitError(f"H has degree {deg} in the momenta, above symkin.poly.MAX_K_DEGREE = "
+                                 f"{MAX_K_DEGREE}; raise it with the environment variable SYMKIN_MAX_K_DEGREE "
+                                 "or symkin.poly.MAX_K_DEGREE = ...")
+
+
 @lru_cache(maxsize=64)
 def _rotation_generator(H, momenta) -> Isotropy:
     kx, ky = momenta
     n = H.shape[0]
     Jm, unknowns = hermitian_unknown(n, "_j")
+    _check_k_degree(H, momenta)
     lhs = (kx * H.diff(ky) - ky * H.diff(kx)) + sp.I * (Jm * H - H * Jm)
     eqs = []
     for x in lhs:

@@ -20,7 +20,7 @@ from .errors import AssumptionError
 from .model import Model, WhiteNoise
 from .poly import ffactor
 
-phi = sp.Symbol("phi", real=True)
+phi = __import__("symkin.internal", fromlist=["internal"]).internal("phi", real=True)
 
 
 # ---------------------------------------------------------------------- disorder models (issue 14)

@@ -413,9 +413,16 @@ class RingSet:
         if radius is None:
             raise RegimeError(f"could not solve epsilon_{band}(k) = {Ex} in closed form")
         i = len(self.rings)
+        from .errors import SizeLimitError
+        from .poly import MAX_RINGS
+        if i >= MAX_RINGS:
+            raise SizeLimitError(f"more than symkin.poly.MAX_RINGS = {MAX_RINGS} rings (Fermi circles and band "
+                                 "extrema) are needed; raise it with the environment variable SYMKIN_MAX_RINGS "
+                                 "or symkin.poly.MAX_RINGS = ...")
         lam_value = sp.expand(Ex - self._d0.subs(k, radius)) * (1 if band == 0 else -1)
-        r, Lam = sp.Symbol(f"k_{i}", positive=True), sp.Symbol(f"Lambda_{i}", positive=True)
-        t, c = sp.Symbol(f"t_{i}", real=True), sp.Symbol(f"c_{i}", positive=True)
+        from .internal import internal  # engine-owned ring symbols (never a user symbol)
+        r, Lam = internal(f"k_{i}", positive=True), internal(f"Lambda_{i}", positive=True)
+        t, c = internal(f"t_{i}", real=True), internal(f"c_{i}", positive=True)
         ring = Ring(i, r, Lam, t, c, radius, lam_value, band, Ex)
         lam_n = float(np.sqrt(float(self._d2n(kr))))
         t_n = self.blk.t_of(Lam).subs(self.sample).subs({k: kr, Lam: lam_n})
@@ -805,6 +812,9 @@ class RingSet:
         return self.reduce(tot)
 
 
+from .errors import engine_entry as _engine_entry  # noqa: E402  (entry points below)
+
+
 @dataclass(frozen=True)
 class FermiCircle:
     r"""One Fermi circle at E_F: the band crossing E_F there, its radius k_F (closed form: the root of
@@ -824,6 +834,7 @@ def fermi_circles(model: Model, regime=None):
     return tuple(sorted(out, key=lambda c: float(sp.N(c.radius.subs(rs.sample)))))
 
 
+@_engine_entry
 def fermi_wavevector(model: Model, regime=None):
     """Closed-form radius of the (first) Fermi circle at E_F."""
     rs = RingSet(model, get_regime(model, regime))
@@ -833,6 +844,7 @@ def fermi_wavevector(model: Model, regime=None):
     return fr[0][0].radius
 
 
+@_engine_entry
 def density_of_states(model: Model, regime=None):
     """rho(E_F) per unit area (one species), summed over the Fermi circles."""
     return RingSet(model, get_regime(model, regime)).density_of_states()

@@ -20,6 +20,7 @@ import sympy as sp
 
 from .bands import bands, k, rotation_generator, theta, two_band_block
 from .model import Model, dagger
+from .internal import internal
 from .poly import ffactor
 
 
@@ -53,7 +54,7 @@ def berry_connection(model: Model) -> BerryConnection:
     are replaced by their closed forms at the end."""
     iso, dH, _, _ = _ray(model)
     blk = two_band_block(model)
-    t, c, Lam = sp.Symbol("t", real=True), sp.Symbol("c", positive=True), sp.Symbol("Lambda", positive=True)
+    t, c, Lam = internal("t", real=True), internal("c", positive=True), internal("Lambda", positive=True)
     U0 = blk.eigenvectors(t, c)
     e = blk.energies(Lam)
     n = model.n_bands
@@ -89,7 +90,7 @@ def berry_curvature(model: Model):
     Two-band form with projectors :math:`P_\pm = [1 \pm (h - d_0)/|\mathbf d|]/2`."""
     iso, dH, _, _ = _ray(model)
     blk = two_band_block(model)
-    Lam = sp.Symbol("Lambda", positive=True)
+    Lam = internal("Lambda", positive=True)
     h = sp.Matrix([[blk.dz, sp.conjugate(blk.kappa) * blk.g], [blk.kappa * blk.g, -blk.dz]])
     P = [(sp.eye(2) + s * h / Lam) / 2 for s in (1, -1)]
     out = []

@@ -20,6 +20,7 @@ import warnings
 
 import sympy as sp
 
+from .internal import internal, internal_symbols
 from .poly import fcancel, ffactor
 
 
@@ -104,12 +105,12 @@ def radial_integral(f, kvar, lower, upper, d_squared=None, Lam=None):
     If :math:`|\mathbf d|^2 = a + b k^2` the substitution :math:`k\,dk = \Lambda\,d\Lambda/b` makes the
     integrand rational in :math:`\Lambda` (f must be odd in k, as :math:`k\,dk\,F(k^2)`).
     """
-    u = sp.Symbol("_u", positive=True)
+    u = internal("_u", positive=True)
     if Lam is not None and d_squared is not None:
         poly = sp.Poly(sp.expand(d_squared), kvar)
         if poly.degree() == 2 and poly.coeff_monomial(kvar) == 0:
             b, a = poly.coeff_monomial(kvar**2), poly.coeff_monomial(1)
-            L = sp.Symbol("_L", positive=True)
+            L = internal("_L", positive=True)
             # f dk = (f/k) k dk = (f/k) L dL / b, with k^2 = (L^2 - a)/b
             g = sp.cancel(sp.expand(f / kvar).subs(kvar**2, (L**2 - a) / b).xreplace({Lam: L}))
             if not g.has(kvar):
@@ -146,7 +147,7 @@ def sea_antiderivative(f, kvar, Lam, d_squared):
 
     Returns ``(F, u)`` with F a function of u and Lam, or ``None`` if the ansatz fails.
     """
-    u = sp.Symbol("u", positive=True)
+    u = internal("u", positive=True)
     Q = sp.expand(d_squared.subs(kvar, sp.sqrt(u)))
     g = sp.cancel(sp.expand(f / 2).xreplace({kvar: sp.sqrt(u)}))
     if g.has(kvar) or not g.is_rational_function(u, Lam):
@@ -165,7 +166,7 @@ def sea_antiderivative(f, kvar, Lam, d_squared):
         S = sp.cancel(p1 * Q)
         N, D = sp.fraction(S)
         deg = sp.degree(N, u) + sp.degree(D, u) + 1
-        cs = sp.symbols(f"_a0:{deg + 1}")
+        cs = internal_symbols(f"_a0:{deg + 1}")
         A = sum(c * u**i for i, c in enumerate(cs))
         eq = sp.expand(A.diff(u) * Q * D - A * D.diff(u) * Q + A * Q.diff(u) * D / 2 - N * D)
         sol = sp.solve(sp.Poly(eq, u).coeffs(), cs, dict=True)

@@ -48,6 +48,7 @@ from .bands import dagger_z, polar_subs, z, zp
 from .fermi import RingSet, get_regime
 from .integrate import harmonics, laurent_coeff
 from .model import Model, dagger
+from .internal import internal_symbols
 from .poly import ffactor
 
 E_VEC = (cv.E_x, cv.E_y)
@@ -215,7 +216,7 @@ class Kinetics:
             if 0 in ls:
                 raise ValueError("an isotropic l = 0 drive cannot be balanced by J0 (particle number)")
             for l in sorted(ls):
-                xs = sp.symbols(f"_x0:{len(pairs)}")
+                xs = internal_symbols(f"_x0:{len(pairs)}")
                 trial = {}
                 for (idx, b), x in zip(pairs, xs):
                     trial.setdefault(idx, sp.zeros(self.n, self.n))[b, b] += x * z**l

@@ -40,6 +40,24 @@ class WhiteNoise:
         return f"Gaussian white noise <U(r)U(r')> = {self.u0}^2 delta(r - r')"
 
 
+def exact_numbers(M):
+    r"""Replace every float in a matrix (or expression) by the exact rational of its decimal form.
+
+    ``Float(x) -> Rational(str(x))`` (15 significant digits), so 0.3 becomes 3/10 and 0.7 becomes
+    7/10, not the binary fraction 5404319552844595/18014398509481984.  Returns ``(M_exact, notes)``
+    with one note ``"0.3 taken as 3/10"`` per distinct float.  Exact input is returned unchanged.
+    The derivation is exact rational-function algebra: a float coefficient would be a polynomial
+    generator of its own (no cancellation with the rationals) and makes SymPy's gcds crawl.
+    """
+    floats = sorted(M.atoms(sp.Float), key=float)
+    if not floats:
+        return M, ()
+    rep = {f: sp.Rational(str(f)) for f in floats}
+    shown = sorted({abs(f) for f in floats}, key=float)  # -0.3 and 0.3: one note
+    notes = tuple(f"{sp.sstr(f, full_prec=False)} taken as {sp.Rational(str(f))}" for f in shown)
+    return M.xreplace(rep), notes
+
+
 def dagger(m):
     """Hermitian conjugate of a SymPy matrix."""
     return m.conjugate().T
@@ -63,6 +81,9 @@ class Model:
         The Fermi-level symbol.  Positive (default ``epsilon_F``): its magnitude, with
         :math:`E_F = \\pm\\epsilon_F` fixed by the regime; real (``conventions.E_F``): E_F itself, for
         models whose Fermi-level windows straddle zero (the Rashba models).
+    notes : tuple of str
+        Filled in by the constructor: one line per float coefficient of H made exact
+        (``"0.3 taken as 3/10"``, see :func:`exact_numbers`); printed by ``str(model)``.
     sample : tuple of (name, value) pairs
         A representative numeric parameter point.  Used only to order Fermi radii and decide which
         side of a band edge is occupied (the symbolic results hold throughout the regime); the
@@ -85,10 +106,16 @@ class Model:
     name: str = "model"
     fermi_level: sp.Symbol = cv.epsilon_F
     sample: tuple = ()
+    notes: tuple = field(default=(), compare=False)
 
     def __post_init__(self):
-        H = sp.ImmutableMatrix(self.H)
+        try:
+            H = sp.ImmutableMatrix(self.H)
+        except (TypeError, ValueError, sp.SympifyError) as exc:
+            raise ShapeError(f"H must be a SymPy matrix (or a nested list of expressions): {exc}") from exc
+        H, notes = exact_numbers(H)
         object.__setattr__(self, "H", H)
+        object.__setattr__(self, "notes", tuple(dict.fromkeys(tuple(self.notes) + notes)))
         if not H.is_square:
             raise ShapeError(f"H must be a square matrix, got shape {H.shape}")
         if len(self.momenta) != 2 or not all(isinstance(k, sp.Symbol) for k in self.momenta):
@@ -127,11 +154,12 @@ class Model:
 
     def with_basis(self, U, name=None):
         """The same physics in another basis: H -> U^dagger H U for a constant unitary U."""
-        U = sp.Matrix(U)
+        U, unotes = exact_numbers(sp.ImmutableMatrix(U))
         if any(sp.simplify(x) != 0 for x in (dagger(U) * U - sp.eye(self.n_bands))):
             raise ShapeError("basis change must be a constant unitary matrix")
         return Model(sp.ImmutableMatrix(sp.expand(dagger(U) * self.H * U)), self.momenta, self.disorder,
-                     name or self.name + " (rotated basis)", self.fermi_level, self.sample)
+                     name or self.name + " (rotated basis)", self.fermi_level, self.sample,
+                     self.notes + unotes)
 
     def sample_point(self):
         """Numeric values (by Symbol) of the parameters: ``sample`` overrides, then defaults."""
@@ -149,7 +177,7 @@ class Model:
 
     def validate_operator(self, O):
         """Check an observable O (N x N, Hermitian, depending only on the model's symbols)."""
-        O = sp.ImmutableMatrix(O)
+        O, _ = exact_numbers(sp.ImmutableMatrix(O))
         if O.shape != self.H.shape:
             raise ShapeError(f"operator has shape {O.shape}, the Hamiltonian {self.H.shape}")
         extra = O.free_symbols - self.H.free_symbols - set(self.momenta) - {cv.hbar, cv.e}
@@ -160,4 +188,5 @@ class Model:
         return O
 
     def __str__(self):
-        return f"{self.name}: H = {sp.sstr(self.H)}; {self.disorder.describe()}"
+        out = f"{self.name}: H = {sp.sstr(self.H)}; {self.disorder.describe()}"
+        return out + "".join(f"\n  note: {n}" for n in self.notes)

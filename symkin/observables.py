@@ -25,10 +25,11 @@ import sympy as sp
 
 from . import conventions as cv
 from .bands import conj, k, polar_subs, z
-from .errors import ShapeError
+from .errors import ShapeError, engine_entry
 from .integrate import angular_average, laurent_coeff, radial_integral, sea_antiderivative
 from .kinetics import E_VEC, kinetics
 from .model import Model, dagger
+from .internal import internal
 from .poly import ffactor
 from .results import Result
 
@@ -46,6 +47,7 @@ def _as_operators(model, O):
     return tuple(sp.ImmutableMatrix(model.validate_operator(x)) for x in ops)
 
 
+@engine_entry
 def response(model: Model, O, regime=None, skew="fermi-shell", crossed=False) -> Result:
     r"""Linear response :math:`\langle O\rangle` of an operator (or a list of operators) to
     :math:`\mathbf E = (E_x, E_y)`.
@@ -141,6 +143,7 @@ def _extrinsic(kin, Op):
     return tot
 
 
+@engine_entry
 def extrinsic_trace(model, O, regime=None):
     r""":math:`\sum_k{\rm Tr}[\mathcal T_O\,J(n^{(-1)})]` (Eq. 58) -- the same extrinsic term computed
     directly from the collision operator; equals ``response(...).extrinsic`` (a mutual test)."""
@@ -158,7 +161,7 @@ def intrinsic_density(model, O, band):
               {(\epsilon_a-\epsilon_b)^2}, \qquad \text{two-band: } P_\pm = \tfrac12[1\pm(h-d_0)/\Lambda].
     """
     kin = kinetics(model, None)
-    Lam = sp.Symbol("Lambda", positive=True)
+    Lam = internal("Lambda", positive=True)
     W = kin.W
     subs = polar_subs(model, k, z)
     Ht = (dagger(W) * model.H * W).xreplace(subs)
@@ -193,6 +196,7 @@ def _sea_intervals(kin):
     return out
 
 
+@engine_entry
 def fermi_sea(model, O, regime=None):
     r"""Intrinsic contribution :math:`\sum_{mk}(ie/\hbar)[\mathcal T,\mathbf E\cdot\mathcal R']^m n_{FD}`
     (Eqs. 57, 72), a Fermi-sea integral over every occupied band (valence band included).
@@ -249,6 +253,7 @@ def _coeff(x, Ei):
     return ffactor((y)) if sp.count_ops(y) < 300 else y
 
 
+@engine_entry
 def anomalous_hall(model: Model, regime=None, skew="fermi-shell", crossed=False) -> Result:
     r"""Anomalous Hall conductivity :math:`\sigma_{yx} = j_y/E_x` and its four contributions
     (paper Eqs. 72-86): ``intrinsic`` (Berry curvature, Fermi sea), ``extrinsic_velocity``
@@ -268,6 +273,7 @@ def anomalous_hall(model: Model, regime=None, skew="fermi-shell", crossed=False)
                   regime=r.regime, approximation=r.approximation, extra={"fermi_surface": _coeff(-cv.e * r.fermi_surface[0], cv.E_x)})
 
 
+@engine_entry
 def drude_conductivity(model: Model, regime=None):
     r"""Leading-order longitudinal conductivity :math:`\sigma_{xx} = j_x/E_x` from
     :math:`n^{(-1)}_E` with the transport time (Eqs. 29-30); order :math:`1/u_0^2`."""
@@ -275,11 +281,13 @@ def drude_conductivity(model: Model, regime=None):
     return _coeff(-cv.e * r.fermi_surface[0], cv.E_x)
 
 
+@engine_entry
 def hall_angle(model: Model, regime=None):
     """sigma_yx / sigma_xx at leading order (order u_0^2)."""
     return ffactor((anomalous_hall(model, regime).total / drude_conductivity(model, regime)))
 
 
+@engine_entry
 def spin_density(model: Model, regime=None, skew="fermi-shell", crossed=False) -> Result:
     r"""Spin density :math:`\langle\mathbf s\rangle` (Pauli matrices, no :math:`\hbar/2`), Eqs. 87-104."""
     if model.n_bands != 2:
@@ -290,6 +298,7 @@ def spin_density(model: Model, regime=None, skew="fermi-shell", crossed=False) -
                   approximation=r.approximation)
 
 
+@engine_entry
 def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None, skew="fermi-shell",
                       crossed=False) -> Result:
     r"""Spin-orbit torque :math:`\boldsymbol\tau = (2M/\hbar)\,\mathbf m\times\langle\mathbf s\rangle` with
@@ -315,6 +324,7 @@ def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None, skew="f
                   approximation=s.approximation)
 
 
+@engine_entry
 def spin_hall(model: Model, regime=None, skew="fermi-shell", crossed=False) -> Result:
     r"""Spin-Hall response: :math:`\langle\{\sigma_z, \hat v_y\}/2\rangle` to :math:`E_x`, the spin
     current :math:`j^z_y` per unit field in units of velocity x (Pauli spin) -- multiply by

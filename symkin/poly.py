@@ -15,8 +15,34 @@ folded back to -1 only when the result is rebuilt).
 """
 from __future__ import annotations
 
+import os
+
 import flint
 import sympy as sp
+
+from .errors import SizeLimitError
+
+#: Size guards of the FLINT conversion (no derivation runs unbounded).  The engine's largest
+#: canonical forms on the built-in models are ~2 200 terms, total degree ~60, 16 generators
+#: (bhz_like, rashba_ferromagnet); the limits leave a factor of ~50 above that.  Raise them with the
+#: environment variables ``SYMKIN_MAX_TERMS``, ``SYMKIN_MAX_DEGREE``, ``SYMKIN_MAX_GENERATORS``
+#: (read at import) or by assigning ``symkin.poly.MAX_TERMS`` etc.
+MAX_TERMS = int(os.environ.get("SYMKIN_MAX_TERMS", 100_000))
+MAX_DEGREE = int(os.environ.get("SYMKIN_MAX_DEGREE", 2_000))
+MAX_GENERATORS = int(os.environ.get("SYMKIN_MAX_GENERATORS", 64))
+#: at most this many rings (Fermi circles and band extrema, each with 4 ring symbols) per model
+MAX_RINGS = int(os.environ.get("SYMKIN_MAX_RINGS", 8))
+#: total degree of H in the momenta
+MAX_K_DEGREE = int(os.environ.get("SYMKIN_MAX_K_DEGREE", 12))
+
+
+def _limit(what, value, name):
+    limit = globals()[name]
+    if value > limit:
+        raise SizeLimitError(
+            f"a derivation step grew past the size limit: {what} = {value} > symkin.poly.{name} = {limit} "
+            f"(the model is too large for the closed-form engine as posed; to allow it, raise the limit "
+            f"with the environment variable SYMKIN_{name} or symkin.poly.{name} = ...)")
 
 __all__ = ["fcancel", "ffactor", "ffactor_list", "flaurent", "fcollect", "FracConverter"]
 
@@ -27,6 +53,7 @@ class FracConverter:
 
     def __init__(self, gens):
         self.gens = list(gens)
+        _limit("number of generators (symbols and radicals)", len(self.gens), "MAX_GENERATORS")
         names = tuple(f"x{i}" for i in range(max(1, len(self.gens))))
         self.ctx = flint.fmpq_mpoly_ctx.get(names, "lex")
         g = self.ctx.gens()
@@ -35,15 +62,23 @@ class FracConverter:
 
     # ---------------------------------------------------------------- SymPy -> FLINT
     def to_frac(self, e):
-        """(numerator, denominator) of ``e``; the denominator is not normalised."""
+        """(numerator, denominator) of ``e``; the denominator is not normalised.
+
+        Raises :class:`symkin.errors.SizeLimitError` if either polynomial has more than
+        :data:`MAX_TERMS` terms or a power exceeds :data:`MAX_DEGREE`."""
+        n, d = self._to_frac(e)
+        _limit("number of terms", max(len(n), len(d)), "MAX_TERMS")
+        return n, d
+
+    def _to_frac(self, e):
         if e in self.index:
             return self.index[e], self.one
         if e.is_Rational:
             return self.one * flint.fmpq(int(e.p), int(e.q)), self.one
         if e.is_Add:
-            n, d = self.to_frac(e.args[0])
+            n, d = self._to_frac(e.args[0])
             for a in e.args[1:]:
-                n2, d2 = self.to_frac(a)
+                n2, d2 = self._to_frac(a)
                 if d2 == self.one:
                     n = n + n2 * d
                 elif d == self.one:
@@ -61,12 +96,13 @@ class FracConverter:
         if e.is_Mul:
             n, d = self.one, self.one
             for a in e.args:
-                n2, d2 = self.to_frac(a)
+                n2, d2 = self._to_frac(a)
                 n, d = n * n2, d * d2
             return n, d
         if e.is_Pow and e.exp.is_Integer:
-            n, d = self.to_frac(e.base)
+            n, d = self._to_frac(e.base)
             x = int(e.exp)
+            _limit("power", abs(x), "MAX_DEGREE")
             return (n**x, d**x) if x >= 0 else (d ** (-x), n ** (-x))
         raise KeyError(e)
 

@@ -389,9 +389,14 @@ def _is_matrix(x):
     return isinstance(x, sp.MatrixBase)
 
 
+def _bands_k():
+    from .bands import k  # the engine's radial variable (an Internal symbol, not Symbol("k"))
+    return k
+
+
 def _lam_form(expr, d2, lam):
     """Write sqrt(|d(k)|^2) as lambda_k."""
-    if d2 is None or not getattr(expr, "has", lambda *_: False)(sp.Symbol("k", positive=True)):
+    if d2 is None or not getattr(expr, "has", lambda *_: False)(_bands_k()):
         return expr
     f = lambda x: sp.factor(x.xreplace({sp.sqrt(d2): lam}).subs(d2, lam**2).xreplace({sp.sqrt(d2): lam}))
     try:

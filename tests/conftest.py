@@ -5,6 +5,7 @@ import pytest
 import sympy as sp
 
 from symkin import conventions as cv
+from symkin.bands import k as bands_k, theta as bands_theta
 from symkin.models import M, ti_surface, v_F
 
 e, hbar, eF, u0 = cv.e, cv.hbar, cv.epsilon_F, cv.u_0
@@ -23,8 +24,7 @@ def points(n=4, seed=12345):
         m = rng.uniform(0.2, 2.0)
         yield {e: rng.uniform(0.5, 2), hbar: rng.uniform(0.5, 2), v_F: rng.uniform(0.5, 2), M: m,
                eF: m / rng.uniform(0.1, 0.9), u0: rng.uniform(0.1, 1), Ex: rng.uniform(-1, 1),
-               Ey: rng.uniform(-1, 1), sp.Symbol("theta", real=True): rng.uniform(0, 6.28),
-               sp.Symbol("k", positive=True): rng.uniform(0.1, 3)}
+               Ey: rng.uniform(-1, 1), bands_theta: rng.uniform(0, 6.28), bands_k: rng.uniform(0.1, 3)}
 
 
 def close_at(a, b, pts=None, tol=1e-12):

@@ -40,7 +40,7 @@ def test_eq96_intrinsic(spin):
 def test_eq98_99_extrinsic_spin(ti, spin):
     assert vec_same(spin.extrinsic, REF["extrinsic"])
     # Eq. 98 as corrected (paper/NOTES.md): gamma = -(hbar/(tau lambda)) xi sqrt(1-xi^2) khat
-    th = sp.Symbol("theta", real=True)
+    from symkin.bands import theta as th
     gamma = extrinsic_spin(ti)
     want = -(hbar / (scattering_time(ti) * eF)) * xF * sp.sqrt(1 - xF**2)
     assert close_at(gamma[0], want * sp.cos(th)) and close_at(gamma[1], want * sp.sin(th))
