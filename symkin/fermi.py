@@ -382,7 +382,9 @@ def _composite_regimes(model: Model):
         out.append(Regime("+".join(r.name for r in combo), combo[0].sign, lo[1] if lo else None,
                           hi[1] if hi else None, tuple(b_ for b_, _ in circles), eps, circles,
                           sp.And(*conds) if conds else None,
-                          "; ".join(f"block {i}: {r.shape}" for i, r in enumerate(combo) if r.shape), parts))
+                          "; ".join(f"block {i}: {r.shape}" for i, r in enumerate(combo) if r.shape), parts,
+                          point=tuple(sorted(sample.items(), key=lambda x: x[0].name)),
+                          fermi_level=model.fermi_level))
     out.sort(key=lambda r: r.sign * r.sample_epsilon_F)
     return out
 

@@ -88,7 +88,7 @@ def _block_response(model, ops, regime, skew):
     contributions = {name: sum((p[name] for p in parts[1:]), parts[0][name]) for name in RESPONSE_LABELS}
     contributions = {n: v.applyfunc(lambda x: ffactor((x))) for n, v in contributions.items()}
     return Result("response", contributions, r"\langle O\rangle", RESPONSE_LABELS, model=model.name,
-                  regime=str(reg), extra={"skew prescription": skew, "blocks": len(parts)})
+                  regime=reg, extra={"skew prescription": skew, "blocks": len(parts)})
 
 
 @lru_cache(maxsize=64)
@@ -107,7 +107,7 @@ def _response(model, ops, regime, skew):
         parts["intrinsic"].append(fermi_sea(model, Op, regime))
     contributions = {name: sp.Matrix(vals) for name, vals in parts.items()}
     return Result("response", contributions, r"\langle O\rangle", RESPONSE_LABELS,
-                  model=model.name, regime=str(kin.regime), extra={"skew prescription": skew})
+                  model=model.name, regime=kin.regime, extra={"skew prescription": skew})
 
 
 def _extrinsic(kin, Op):
