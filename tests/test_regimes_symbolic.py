@@ -93,3 +93,12 @@ def test_sample_point_inside_regime():
     for r in regimes(m):
         pt = symkin.sample_point(m, r)
         assert symkin.regime_at(m, dict(pt, epsilon_F=r.sign * pt["epsilon_F"])).name == r.name
+
+
+def test_bhz_conduction_form_not_extrapolated_to_both_rising():
+    # issue 11: at D = 0.7 > B = 0.5 both bands rise; the 'conduction' closed form must not answer
+    res = symkin.anomalous_hall(bhz_like())
+    f = res.lambdify()
+    base = dict(B=0.5, Delta=0.4, v=1.0, hbar=1.0, epsilon_F=1.0, e=1.0, u_0=0.1)
+    assert all(np.isnan(float(x)) for x in f(D=0.7, **base).values())
+    assert all(np.isfinite(float(x)) for x in f(D=0.1, **base).values())
