@@ -4,11 +4,11 @@ Implements Burgos Atencia, Niu, Culcer, *Semiclassical response of disordered co
 Phys. Rev. Research 4, 013001 (2022), as a SymPy engine.  Conventions: :mod:`symkin.conventions`.
 """
 from . import kubo, numeric
-from .fermi import fermi_circles, regimes
+from .fermi import fermi_circles, regime_at, regimes, sample_point
 from .model import Model, WhiteNoise
 from .observables import (anomalous_hall, drude_conductivity, hall_angle, response, spin_density, spin_hall,
                           spin_orbit_torque)
 
 __all__ = ["Model", "WhiteNoise", "anomalous_hall", "drude_conductivity", "hall_angle", "response",
-           "spin_density", "spin_hall", "spin_orbit_torque", "regimes", "fermi_circles", "numeric", "kubo"]
+           "spin_density", "spin_hall", "spin_orbit_torque", "regimes", "regime_at", "sample_point", "fermi_circles", "numeric", "kubo"]
 __version__ = "0.1.0"

@@ -50,6 +50,9 @@ class Regime:
     shape : a sentence on the Fermi sea (disc / annulus / full band)
     parts : for an N x N model of decoupled 2 x 2 blocks (:mod:`symkin.blocks`), the regime of each
         block (same Fermi level); empty for a two-band model
+    point : tuple of (Symbol, float): a parameter point inside :attr:`condition` (respecting the
+        assumptions); the roots of the closed form are selected there and the window was found there
+    fermi_level : the Fermi-level Symbol of the model (for :attr:`conditions`)
     """
 
     name: str
@@ -62,6 +65,22 @@ class Regime:
     condition: object = None
     shape: str = ""
     parts: tuple = ()
+    point: tuple = ()
+    fermi_level: object = None
+
+    @property
+    def conditions(self):
+        """SymPy boolean under which this regime holds: the E_F window ``lower < epsilon_F < upper``
+        and the parameter :attr:`condition` (``sympy.true`` when there is nothing to require)."""
+        parts = []
+        if self.fermi_level is not None:
+            if self.lower is not None:
+                parts.append(sp.StrictLessThan(self.lower, self.fermi_level))
+            if self.upper is not None:
+                parts.append(sp.StrictLessThan(self.fermi_level, self.upper))
+        if self.condition is not None:
+            parts.append(self.condition)
+        return sp.And(*parts) if parts else sp.true
 
     def __str__(self):
         lo = "-oo" if self.lower is None else sp.sstr(self.lower)
@@ -170,8 +189,16 @@ def regimes(model: Model, _both_gap_sides=False):
 
     The window boundaries are the band extrema: the band edges at k = 0 and ring extrema (a
     "Mexican hat", found by solving :math:`d\\epsilon/dk = 0`, with the parameter condition under
-    which it exists in :attr:`Regime.condition`).  Which windows exist is decided at the model's
-    sample point; the closed-form bounds hold wherever the condition does.  Windows without Fermi
+    which it exists in :attr:`Regime.condition`).
+
+    Which bands cut E_F at large energies is decided symbolically (:func:`_asymptotic_cases`): with
+    :math:`d_0 \\sim a k^{p}` and :math:`|\\mathbf d| \\sim b k^{q}` (:math:`b^2` the leading
+    coefficient of :math:`|\\mathbf d|^2`), the bands :math:`\\epsilon_\\pm = d_0 \\pm |\\mathbf d|`
+    rise/fall as sign(a) for p > q, as +/- for p < q, and as sign(a +/- b) for p = q (e.g. both
+    bands rise for D > B in :func:`symkin.models.bhz_like`).  Every case the assumptions allow is
+    enumerated; its condition is part of each :attr:`Regime.condition`, and the windows of a case
+    are found at a parameter point inside it (:func:`case_point`, stored in :attr:`Regime.point`).
+    Boundaries of measure zero (a = +/-b) are not listed.  Windows without Fermi
     circles are listed only if a band is completely filled there ('gap'); below all bands nothing
     is occupied and there is no regime.
 
@@ -187,7 +214,96 @@ def regimes(model: Model, _both_gap_sides=False):
     if model.n_bands != 2:
         return _composite_regimes(model)
     blk = two_band_block(model)
-    sample = model.sample_point()
+    cases = _asymptotic_cases(blk, model)
+    out = []
+    for cond, tag in cases:
+        point = case_point(model, cond)
+        if point is None:
+            continue  # no parameter point the assumptions allow satisfies this case
+        out.append((tag, _windows(model, blk, point, cond, _both_gap_sides)))
+    names = [r.name for _, rs in out for r in rs]
+    final = []
+    for tag, rs in out:
+        for r in rs:
+            final.append(replace(r, name=r.name + "-" + tag) if tag and names.count(r.name) > 1 else r)
+    return final
+
+
+def _asymptotic_cases(blk: TwoBandBlock, model: Model):
+    """The symbolic cases of the large-k behaviour of the two bands: list of (condition, tag),
+    condition a SymPy boolean (None = always).  See :func:`regimes`."""
+    d0 = sp.Poly(sp.expand(blk.d0), k)
+    d2 = sp.Poly(sp.expand(blk.d_squared), k)
+    if d0.is_zero or d2.is_zero or 2 * d0.degree() < d2.degree():
+        return [(None, "")]
+    a = d0.LC()
+    if 2 * d0.degree() > d2.degree():
+        raw = [(sp.StrictGreaterThan(a, 0), "rising"), (sp.StrictLessThan(a, 0), "falling")]
+    else:
+        b = sp.sqrt(d2.LC())
+        raw = [(sp.And(sp.StrictGreaterThan(a + b, 0), sp.StrictLessThan(a - b, 0)), ""),
+               (sp.StrictGreaterThan(a - b, 0), "rising"), (sp.StrictLessThan(a + b, 0), "falling")]
+    cases = [(c, t) for c, t in raw if c is not sp.false]
+    if any(c is sp.true for c, _ in cases):
+        return [(None, next(t for c, t in cases if c is sp.true))]
+    return cases
+
+
+_TRIAL_VALUES = (1.0, 2.0, 0.5, 3.0, 5.0, 0.2, 10.0, 0.1, 30.0)
+
+
+def _allowed(s, x):
+    """Whether the number x is allowed by the assumptions of Symbol s."""
+    if s.is_positive:
+        return x > 0
+    if s.is_negative:
+        return x < 0
+    if s.is_nonnegative:
+        return x >= 0
+    if s.is_nonpositive:
+        return x <= 0
+    return True
+
+
+def _holds(cond, point):
+    if cond is None or cond is sp.true:
+        return True
+    val = cond.xreplace({s: sp.Float(v) for s, v in point.items()})
+    return bool(val) if val in (sp.true, sp.false) else False
+
+
+def case_point(model: Model, condition=None):
+    """A parameter point (dict Symbol -> float) respecting the assumptions and inside ``condition``,
+    or None if none is found.
+
+    Starts from :meth:`Model.sample_point`; if it violates ``condition``, the symbols of the
+    condition are changed one at a time, then in pairs, over +/-(1, 2, 0.5, 3, 5, 0.2, 10, 0.1, 30)
+    (signs the assumptions allow), first match returned (deterministic).  The point only *selects*
+    numerically what the symbolic condition decides."""
+    base = dict(model.sample_point())
+    if _holds(condition, base):
+        return base
+    syms = sorted(condition.free_symbols & set(base), key=lambda s: s.name)
+    trial = lambda s: [x for m in _TRIAL_VALUES for x in (m, -m) if _allowed(s, x)]
+    for s in syms:
+        for x in trial(s):
+            pt = dict(base)
+            pt[s] = x
+            if _holds(condition, pt):
+                return pt
+    for i, s in enumerate(syms):
+        for t in syms[i + 1:]:
+            for x in trial(s):
+                for y in trial(t):
+                    pt = dict(base)
+                    pt[s], pt[t] = x, y
+                    if _holds(condition, pt):
+                        return pt
+    return None
+
+
+def _windows(model, blk, sample, case_cond, _both_gap_sides):
+    """The Fermi-level windows of one asymptotic case, found at the parameter point ``sample``."""
     crit, ks, curves = _critical_energies(blk, sample)
     d2 = sp.Poly(sp.expand(blk.d_squared.subs(sample)), k)
     for root in (np.roots([float(c) for c in d2.all_coeffs()]) if d2.degree() > 0 else []):
@@ -210,10 +326,13 @@ def regimes(model: Model, _both_gap_sides=False):
         if not circles and not filled:
             continue
         name = _window_name(circles, curves)
-        conds = [c.condition for c in (lo, hi) if c is not None and c.condition is not None]
+        conds = [case_cond] if case_cond is not None else []
+        conds += [c.condition for c in (lo, hi) if c is not None and c.condition is not None]
         cond = sp.And(*conds) if conds else None
         bands = tuple(sorted(b for b, _ in circles))
-        common = dict(bands=bands, circles=circles, condition=cond, shape=_shape(circles, curves))
+        common = dict(bands=bands, circles=circles, condition=cond, shape=_shape(circles, curves),
+                      point=tuple(sorted(sample.items(), key=lambda x: x[0].name)),
+                      fermi_level=model.fermi_level)
         lo_e = lo.expr if lo else None
         hi_e = hi.expr if hi else None
         if not positive:
@@ -263,14 +382,22 @@ def _composite_regimes(model: Model):
         out.append(Regime("+".join(r.name for r in combo), combo[0].sign, lo[1] if lo else None,
                           hi[1] if hi else None, tuple(b_ for b_, _ in circles), eps, circles,
                           sp.And(*conds) if conds else None,
-                          "; ".join(f"block {i}: {r.shape}" for i, r in enumerate(combo) if r.shape), parts))
+                          "; ".join(f"block {i}: {r.shape}" for i, r in enumerate(combo) if r.shape), parts,
+                          point=tuple(sorted(sample.items(), key=lambda x: x[0].name)),
+                          fermi_level=model.fermi_level))
     out.sort(key=lambda r: r.sign * r.sample_epsilon_F)
     return out
 
 
 def get_regime(model: Model, regime=None) -> Regime:
-    """Resolve ``regime``: a :class:`Regime`, a name, or None (the 'conduction' window if there is
-    one, else the highest window)."""
+    """Resolve ``regime``: a :class:`Regime`, a name, or None.
+
+    None picks the 'conduction' window if there is exactly one (its :attr:`Regime.condition`, e.g.
+    ``(B + D > 0) & (D - B < 0)`` for :func:`symkin.models.bhz_like`, travels with the result as
+    ``Result.conditions``), else, when all windows hold for every allowed parameter value, the
+    highest window.  Where the circle structure depends on the parameters and there is no single
+    'conduction' window, the default is refused with one :class:`RegimeError` listing the regimes
+    and their conditions."""
     if isinstance(regime, Regime):
         return regime
     rs = regimes(model)
@@ -278,11 +405,79 @@ def get_regime(model: Model, regime=None) -> Regime:
         raise RegimeError(f"model {model.name} has no Fermi-level regime")
     if regime is None:
         prefer = ("conduction", "+".join(["conduction"] * (model.n_bands // 2)))
-        return next((r for r in rs if r.name in prefer), rs[-1])
+        hits = [r for r in rs if r.name in prefer]
+        if len(hits) == 1:
+            return hits[0]
+        if any(r.condition is not None and not r.name.endswith("-annulus") for r in rs):
+            raise RegimeError(_listing(model, rs, "the Fermi-circle structure depends on the parameters"))
+        return rs[-1]
     for r in rs:
         if r.name == regime:
             return r
     raise RegimeError(f"model {model.name} has no {regime!r} regime; it has {[r.name for r in rs]}")
+
+
+def _listing(model, rs, cause):
+    rows = "; ".join(f"{r.name}: {sp.sstr(r.conditions)}" for r in rs)
+    return (f"model {model.name}: {cause} -- declare assumptions that fix it or pass regime=... "
+            f"(regimes and their conditions: {rows})")
+
+
+def regime_at(model: Model, values) -> Regime:
+    """The regime valid at a numeric parameter point.
+
+    Parameters
+    ----------
+    model : Model
+    values : dict name -> number
+        Values by symbol *name* of the parameters and the Fermi level (``epsilon_F``).  For a
+        positive Fermi-level symbol the value is read as E_F: a negative number selects the
+        E_F = -epsilon_F windows (holes), with epsilon_F = |value|.
+
+    Returns
+    -------
+    Regime whose :attr:`Regime.conditions` hold at the point.
+
+    Raises
+    ------
+    RegimeError : a value is missing, or no regime holds (E_F below all bands, on a boundary, or a
+        parameter point outside every case the engine enumerates).
+    """
+    vals = {str(n): float(v) for n, v in values.items()}
+    ef = model.fermi_level.name
+    if ef not in vals and "E_F" in vals:
+        vals[ef] = vals["E_F"]
+    rs = regimes(model)
+    syms = set().union(*(r.conditions.free_symbols for r in rs)) if rs else set()
+    missing = sorted(s.name for s in syms if s.name not in vals)
+    if missing:
+        raise RegimeError(f"regime_at({model.name}): no value for {missing}; pass them by name")
+    sign = 1
+    if model.fermi_level.is_positive and vals[ef] < 0:
+        sign, vals[ef] = -1, -vals[ef]
+    for r in rs:
+        if r.sign != sign and r.bands:  # a gap (no circle) is listed once, for E_F = +epsilon_F
+            continue
+        c = r.conditions.xreplace({s: sp.Float(vals[s.name]) for s in r.conditions.free_symbols})
+        if c is sp.true:
+            return r
+    raise RegimeError(f"no regime of {model.name} holds at {vals}: " + _listing(model, rs, "candidates"))
+
+
+def sample_point(model: Model, regime=None, epsilon_F=None):
+    """A numeric point (dict name -> float, including the Fermi level) inside ``regime``.
+
+    The parameters are the regime's :attr:`Regime.point` (assumptions respected, inside its
+    condition); the Fermi level is ``epsilon_F`` if given, else the regime's sample value.  Raises
+    RegimeError if the point is not inside :attr:`Regime.conditions`."""
+    r = get_regime(model, regime)
+    pt = {s.name: float(v) for s, v in (r.point or tuple(model.sample_point().items()))}
+    ef = abs(r.sample_epsilon_F) if model.fermi_level.is_positive else r.sample_epsilon_F
+    pt[model.fermi_level.name] = float(ef if epsilon_F is None else epsilon_F)
+    c = r.conditions.xreplace({s: sp.Float(pt[s.name]) for s in r.conditions.free_symbols if s.name in pt})
+    if c is not sp.true:
+        raise RegimeError(f"sample point {pt} is outside regime {r.name} ({sp.sstr(r.conditions)})")
+    return pt
 
 
 @dataclass
@@ -317,7 +512,7 @@ class RingSet:
         self.iso = rotation_generator(model)
         self.blk = two_band_block(model)
         self.n = 2
-        self.sample = dict(model.sample_point())
+        self.sample = dict(regime.point) if regime.point else dict(model.sample_point())
         self.E_F = regime.sign * model.fermi_level
         self.sample[model.fermi_level] = (abs(regime.sample_epsilon_F) if model.fermi_level.is_positive
                                            else regime.sample_epsilon_F)

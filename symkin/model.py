@@ -162,15 +162,19 @@ class Model:
                      self.notes + unotes)
 
     def sample_point(self):
-        """Numeric values (by Symbol) of the parameters: ``sample`` overrides, then defaults."""
+        """Numeric values (by Symbol) of the parameters: ``sample`` overrides, then defaults that
+        respect the assumptions (positive/nonnegative > 0, negative/nonpositive < 0, real 0.1).
+        The point inside a given regime is :func:`symkin.fermi.sample_point`."""
         given = dict(self.sample)
         defaults = (0.83, 1.17, 0.91, 1.09, 0.97, 1.23, 0.79)
         out = {}
         for i, s in enumerate(sorted(self.parameters, key=lambda s: s.name)):
             if s.name in given:
                 out[s] = float(given[s.name])
-            elif s.is_positive:
+            elif s.is_positive or s.is_nonnegative:
                 out[s] = defaults[i % len(defaults)]
+            elif s.is_negative or s.is_nonpositive:
+                out[s] = -defaults[i % len(defaults)]  # a symbol declared negative is sampled negative
             else:
                 out[s] = 0.1
         return out

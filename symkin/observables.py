@@ -97,7 +97,7 @@ def _block_response(model, ops, regime, skew, crossed=False):
     contributions = {n: v.applyfunc(lambda x: ffactor((x))) for n, v in contributions.items()}
     return Result("response", contributions, r"\langle O\rangle", parts[0].labels, model=model.name,
                   approximation=parts[0].approximation,
-                  regime=str(reg), extra={"skew prescription": skew, "blocks": len(parts)})
+                  regime=reg, extra={"skew prescription": skew, "blocks": len(parts)})
 
 
 @lru_cache(maxsize=64)
@@ -130,7 +130,7 @@ def _response(model, ops, regime, skew, crossed=False):
         labels, approx = {**labels, **CROSSED_LABELS}, APPROX_CROSSED + "; " + approx
     # --- end issue 14
     return Result("response", contributions, r"\langle O\rangle", labels, approximation=approx,
-                  model=model.name, regime=str(kin.regime), extra={"skew prescription": skew})
+                  model=model.name, regime=kin.regime, extra={"skew prescription": skew})
 
 
 def _extrinsic(kin, Op):

@@ -162,7 +162,8 @@ def _observable_stage(name):
 def _regime_info(model, regime):
     from .fermi import get_regime
     r = get_regime(model, regime)
-    return {"name": r.name, "sign": r.sign, "lower": r.lower, "upper": r.upper, "text": str(r)}
+    return {"name": r.name, "sign": r.sign, "lower": r.lower, "upper": r.upper, "text": str(r),
+            "conditions": r.conditions, "point": {s.name: float(v) for s, v in r.point}}
 
 
 #: groups of stages run as one task (cheap stages share a worker); longest first
@@ -536,6 +537,11 @@ def latex_report(model, stages, regime=None, observables=("hall",), source=None,
     if isinstance(reg, dict):
         d.para(f"Fermi level: {tex_escape(reg['name'])} regime, ${_regime_tex(reg, model)}$, "
                f"$E_F = {'+' if reg['sign'] > 0 else '-'}{_L(model.fermi_level)}$.")
+        if "conditions" in reg:
+            d.para(f"Every closed form below holds for ${_L(reg['conditions'])}$"
+                   + (" (roots selected at " + ", ".join(f"${_L(sp.Symbol(n))} = {v:g}$"
+                                                          for n, v in sorted(reg["point"].items())) + ")"
+                      if reg.get("point") else "") + ".")
     else:
         d.na("Fermi-level regime", reg)
 
@@ -787,7 +793,8 @@ def json_document(model, results, regime=None, samples=0, seed=0, source=None):
     for o, r in results.items():
         key = OBSERVABLES[o][0]
         entry = {"quantity": r.quantity, "symbol": r.symbol, "kind": "vector" if _is_matrix(r.total) else "scalar",
-                 "regime": r.regime, "approximation": r.approximation,
+                 "regime": r.regime, "conditions": sp.sstr(r.conditions), "sample": r.sample,
+                 "approximation": r.approximation,
                  "contributions": list(r.contributions), "labels": dict(r.labels),
                  "paper_equations": dict(PAPER_EQS.get(key, {})),
                  "expressions": {n: expr_entry(x) for n, x in r.items()}}
@@ -802,7 +809,9 @@ def json_document(model, results, regime=None, samples=0, seed=0, source=None):
                   "fermi_level": model.fermi_level.name},
         "regime": {"name": reg.name, "description": str(reg), "E_F_sign": reg.sign,
                    "lower": None if reg.lower is None else expr_entry(reg.lower),
-                   "upper": None if reg.upper is None else expr_entry(reg.upper)},
+                   "upper": None if reg.upper is None else expr_entry(reg.upper),
+                   "conditions": sp.sstr(reg.conditions), "conditions_latex": sp.latex(reg.conditions),
+                   "point": {s.name: float(v) for s, v in reg.point}},
         "conventions": dict(cv.CONVENTIONS),
         "approximation": cv.APPROXIMATION,
         "symbols": {s.name: symbol_entry(s, model) for s in sorted(syms, key=lambda s: s.name)},
@@ -826,7 +835,7 @@ def sample_points(model, regime, n, seed=0):
     from .fermi import get_regime
     reg = get_regime(model, regime)
     rng = np.random.default_rng(seed)
-    base = model.sample_point()
+    base = dict(reg.point) if reg.point else model.sample_point()
     exact = all(b is None or not sp.sympify(b).atoms(sp.Float) for b in (reg.lower, reg.upper))
     fixed_hbar = any(k == "hbar" for k, _ in model.sample)
     s_lo = _num(reg.lower, base) if reg.lower is not None else 0.0

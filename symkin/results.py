@@ -17,6 +17,28 @@ from . import conventions as cv
 from .poly import ffactor
 
 
+class RegimeLabel(str):
+    """The regime's description (a str, as before) carrying its validity: ``conditions`` (SymPy
+    boolean: E_F window and parameter conditions) and ``sample`` (the parameter point, name -> float,
+    at which roots were selected).  Built from a :class:`symkin.fermi.Regime` by :class:`Result`."""
+
+    conditions = sp.true
+    sample = MappingProxyType({})
+
+    @classmethod
+    def of(cls, regime):
+        if isinstance(regime, cls) or not hasattr(regime, "conditions"):
+            return regime
+        lab = cls(str(regime))
+        lab.conditions = regime.conditions
+        pt = {s.name: float(v) for s, v in regime.point}
+        if regime.fermi_level is not None:
+            pt[regime.fermi_level.name] = float(abs(regime.sample_epsilon_F) if regime.fermi_level.is_positive
+                                                 else regime.sample_epsilon_F)
+        lab.sample = pt
+        return lab
+
+
 @dataclass(frozen=True)
 class Result:
     """Closed-form linear response split into named contributions.
@@ -36,7 +58,12 @@ class Result:
     model : str
         Name of the model.
     regime : str
-        Fermi-level regime.
+        Fermi-level regime (pass the :class:`symkin.fermi.Regime`: its conditions travel along).
+    conditions : sympy boolean (property)
+        Where the closed form holds: the E_F window and the parameter conditions of the regime
+        (``sympy.true`` if unknown).  Printed by ``str``, the reports and the JSON.
+    sample : dict (property)
+        The parameter point (name -> float) at which the regime's roots were selected.
     """
 
     quantity: str
@@ -52,6 +79,15 @@ class Result:
         object.__setattr__(self, "contributions", MappingProxyType(dict(self.contributions)))
         object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
         object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+        object.__setattr__(self, "regime", RegimeLabel.of(self.regime))
+
+    @property
+    def conditions(self):
+        return getattr(self.regime, "conditions", sp.true)
+
+    @property
+    def sample(self):
+        return dict(getattr(self.regime, "sample", {}))
 
     # --------------------------------------------------------------- access
     @property
@@ -102,6 +138,9 @@ class Result:
         w = max(len(n) for n, _ in self.items())
         rows = [f"{self.quantity} for {self.model} ({self.regime})" if self.model else self.quantity]
         rows += [f"  {n:<{w}} = {sp.sstr(x)}" for n, x in self.items()]
+        rows.append(f"  valid for: {sp.sstr(self.conditions)}")
+        if self.sample:
+            rows.append("  roots selected at: " + ", ".join(f"{n} = {v:g}" for n, v in sorted(self.sample.items())))
         rows.append(f"  [{self.approximation}]")
         return "\n".join(rows)
 
@@ -110,7 +149,9 @@ class Result:
 
         Returns a function ``f(**values)`` returning a dict ``{name: ndarray}`` of each contribution
         and the total (vector contributions give arrays with a leading component axis).  Extra
-        keyword arguments (symbols a result does not depend on) are ignored.
+        keyword arguments (symbols a result does not depend on) are ignored.  Outside
+        :attr:`conditions` (the E_F window and the regime's parameter conditions) every value is NaN:
+        the closed form is not extrapolated; the symbols of the conditions are then required too.
 
         >>> from symkin import anomalous_hall
         >>> from symkin.models import ti_surface
@@ -127,6 +168,14 @@ class Result:
             return sp.lambdify(syms, x, modules=modules)
 
         funcs = {n: compile_(x) for n, x in self.items()}
+        cond = self.conditions
+        if cond is not sp.true and backend == "numpy":
+            extra = sorted(cond.free_symbols - set(syms), key=lambda s: s.name)
+            syms += extra
+            names += [s.name for s in extra]
+            mask = sp.lambdify(syms, cond, modules="numpy")
+        else:
+            mask = None
 
         def f(**values):
             missing = [n for n in names if n not in values]
@@ -134,6 +183,7 @@ class Result:
                 raise TypeError(f"missing values for {missing}")
             args = [values[n] for n in names]
             out = {}
+            ok = None if mask is None else np.asarray(mask(*args))
             for n, g in funcs.items():
                 if isinstance(g, list):
                     y = [gi(*args) for gi in g]
@@ -141,6 +191,8 @@ class Result:
                 else:
                     y = g(*args)
                     out[n] = np.broadcast_to(y, np.broadcast(*args).shape) if backend == "numpy" else y
+                if ok is not None:
+                    out[n] = np.where(ok, out[n], np.nan)
             return out
 
         f.parameters = tuple(names)
