@@ -3,12 +3,14 @@
 Implements Burgos Atencia, Niu, Culcer, *Semiclassical response of disordered conductors*,
 Phys. Rev. Research 4, 013001 (2022), as a SymPy engine.  Conventions: :mod:`symkin.conventions`.
 """
-from . import kubo, numeric
+from . import kubo, numeric, units
 from .fermi import fermi_circles, regime_at, regimes, sample_point
 from .model import Model, WhiteNoise
+from .thermal import nernst, thermal
 from .observables import (anomalous_hall, drude_conductivity, hall_angle, response, spin_density, spin_hall,
                           spin_orbit_torque)
 
 __all__ = ["Model", "WhiteNoise", "anomalous_hall", "drude_conductivity", "hall_angle", "response",
-           "spin_density", "spin_hall", "spin_orbit_torque", "regimes", "regime_at", "sample_point", "fermi_circles", "numeric", "kubo"]
+           "spin_density", "spin_hall", "spin_orbit_torque", "regimes", "regime_at", "sample_point",
+           "fermi_circles", "numeric", "kubo", "thermal", "nernst", "units"]
 __version__ = "0.1.0"

@@ -144,6 +144,12 @@ class Result:
         rows.append(f"  [{self.approximation}]")
         return "\n".join(rows)
 
+    def evaluate(self, **values):
+        """Each contribution and the total in SI from values with units (``M="30 meV"``,
+        ``v_F="5e5 m/s"``); e, hbar, k_B from CODATA.  See :func:`symkin.units.evaluate`."""
+        from .units import evaluate
+        return evaluate(self, **values)
+
     def lambdify(self, backend="numpy"):
         """A vectorised NumPy function of the free symbols, called by name.
 
