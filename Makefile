@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: install run test bench derivations acceptance clean
+.PHONY: install run test bench derivations acceptance dist smoke clean
 
 $(PY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,11 @@ install: $(PY)
 
 run: $(PY)
 	$(VENV)/bin/symkin derive ti-surface --observable all --format table
+	@echo
+	@echo "Next, three things to try (docs/cli.md):"
+	@echo "  1. $(VENV)/bin/symkin models                                   # the built-in models"
+	@echo "  2. $(VENV)/bin/symkin derive bhz-like --format latex --out build/  # a full derivation report"
+	@echo "  3. cp derivations/ti_surface.toml mine.toml; edit H; $(VENV)/bin/symkin derive mine.toml"
 
 test: $(PY)
 	$(PY) -m pytest -q symkin tests
@@ -28,5 +33,22 @@ derivations: $(PY)
 acceptance: $(PY)
 	../shared/acceptance/run
 
+# sdist and wheel into dist/ (PEP 517 build in an isolated environment)
+dist: $(PY)
+	$(PY) -m pip install -q build
+	rm -rf dist
+	$(PY) -m build -q --outdir dist .
+
+# install the built wheel into a fresh virtual environment and smoke-test it
+smoke: dist
+	rm -rf build/smoke-venv
+	$(PYTHON) -m venv build/smoke-venv
+	build/smoke-venv/bin/python -m pip install -q dist/symkin-*.whl
+	cd build && smoke-venv/bin/symkin models > /dev/null
+	cd build && smoke-venv/bin/symkin derive massive-dirac -q --format json > smoke.json
+	build/smoke-venv/bin/python -c "import json; d = json.load(open('build/smoke.json')); assert d['schema'] == 1, d"
+	cd build && smoke-venv/bin/symkin derive massive-dirac --plot -q 2>&1 | grep -q "pip install 'symkin\[plot\]'"
+	@echo "smoke test of the wheel: ok"
+
 clean:
-	rm -rf build .pytest_cache
+	rm -rf build dist .pytest_cache

@@ -107,18 +107,34 @@ def models(fmt):
                    "engine's caches).")
 @click.option("--stage-timeout", type=click.FloatRange(min=0), default=None,
               help="Give up on a stage after this many seconds (report: stage shown as not available).")
+@click.option("--operator", "operator", type=str, default=None,
+              help="Response of the operator NAME from the model file's [operators] table (instead of "
+                   "--observable; --format table).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
-def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, stage_timeout, quiet):
+def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, stage_timeout, operator, quiet):
     """Derive the response of MODEL (built-in name or .toml model file)."""
     from . import report as rp
     if n_sample and fmt != "json":
         raise click.UsageError("--sample applies to --format json only")
+    if plot:
+        _need_matplotlib()
     mdl, source, description, file_band = resolve_model(model)
     regime = band or file_band
     if regime is not None:
         from .fermi import get_regime
         get_regime(mdl, regime)  # a missing regime is a one-line error before any work
+    if operator is not None:
+        return _derive_operator(model, mdl, operator, regime, fmt, out_dir, plot)
     obs = rp.observable_keys(observable)
+    if mdl.n_bands != 2 and "spin-hall" in obs:
+        if observable == "spin-hall":
+            raise CLIError(f"--observable spin-hall uses the 2 x 2 Pauli sigma_z, but {mdl.name} is "
+                           f"{mdl.n_bands} x {mdl.n_bands}: define the spin-current operator under "
+                           "[operators] in a model file (e.g. j = \"(kron(tau_0, sigma_z)*v_y + ...)/2\") "
+                           "and use --operator NAME")
+        obs = [o for o in obs if o != "spin-hall"]
+        click.echo(f"symkin: note: spin-hall skipped ({mdl.n_bands} x {mdl.n_bands} model: define its "
+                   "spin operator under [operators] and use --operator)", err=True)
     progress = rp.Progress(enabled=not quiet)
     written = []
     try:
@@ -178,6 +194,36 @@ def check(model, band, n):
     band = band or file_band
     click.echo(f"sigma_yx of {mdl.name}: closed form, symkin.numeric, symkin.kubo (weak disorder)")
     click.echo(format_rows(run_check(mdl, band, n)))
+
+
+def _need_matplotlib():
+    """--plot needs the optional matplotlib: one clear error (with the remedy) when it is missing."""
+    import importlib.util
+    if importlib.util.find_spec("matplotlib") is None:
+        raise CLIError("--plot needs matplotlib, which is an optional extra: pip install 'symkin[plot]'")
+
+
+def _derive_operator(spec, mdl, name, regime, fmt, out_dir, plot):
+    """``derive --operator NAME``: the response of a model file's operator (symkin.response)."""
+    if spec in _builtins():
+        raise CLIError(f"--operator needs a model file with an [operators] table; {spec!r} is a built-in "
+                       "(write it as a .toml file, see docs/cli.md)")
+    if fmt != "table" or plot:
+        raise click.UsageError("--operator supports --format table only (no --plot)")
+    from . import report as rp
+    from .modelfile import read_model_file
+    from .observables import response
+    O = read_model_file(spec).operator(name)
+    r = response(mdl, O, regime)
+    text = rp.text_table(r) + "\n"
+    if out_dir:
+        os.makedirs(out_dir, exist_ok=True)
+        path = os.path.join(out_dir, rp.safe_filename(f"{mdl.name}_{name}") + ".txt")
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        click.echo(f"wrote {path}", err=True)
+    else:
+        click.echo(text, nl=False)
 
 
 def main(argv=None):

@@ -38,9 +38,20 @@ sees the text.  Allowed:
 * numbers (int / decimal, made exact rationals), ``+ - * / **`` and unary minus (``**`` only with a
   rational exponent of modest size);
 * names: the declared parameters, the momenta, ``hbar``, ``I``, ``pi`` and the Pauli matrices
-  ``sigma_0 sigma_x sigma_y sigma_z``;
+  ``sigma_0 sigma_x sigma_y sigma_z``, the same matrices as ``tau_0 tau_x tau_y tau_z`` and
+  ``s_0 s_x s_y s_z`` (names for a second and a third degree of freedom);
 * matrix literals ``[[a, b], [c, d]]`` (optionally written ``Matrix([[...]])``);
-* calls of ``sqrt``, ``Matrix`` / ``matrix`` only, positional arguments only.
+* calls of ``sqrt``, ``Matrix`` / ``matrix``, ``kron(A, B, ...)`` (Kronecker product, left factor
+  outermost: ``kron(tau_z, sigma_x)`` is block-diagonal with blocks ``+sigma_x`` and ``-sigma_x``) and
+  ``eye(n)`` (the n x n identity, n a literal integer), positional arguments only.
+
+Operators
+---------
+An optional ``[operators]`` table names observables, ``name = "expression"`` in the same language,
+e.g. ``spin_z = "kron(tau_0, sigma_z)"`` or a spin current ``j_sz_y = "..."``.  Each must be a
+Hermitian matrix of the Hamiltonian's shape depending only on the Hamiltonian's symbols, the momenta
+and ``hbar``; ``symkin derive MODEL --operator NAME`` computes its response
+(:func:`symkin.response`).
 
 Everything else -- attribute access, subscripts, lambdas, comprehensions, strings, keywords, other
 calls -- is refused with a :class:`ModelFileError` naming the key and line.  A scalar added to a matrix
@@ -107,15 +118,13 @@ class ModelFileError(SymkinError, ValueError):
 #: assumption keywords a parameter may carry (every parameter is real)
 ASSUMPTIONS = ("real", "positive", "negative", "nonnegative", "nonpositive", "nonzero")
 TOP_KEYS = {"name", "description", "hamiltonian", "momenta", "parameters", "disorder", "fermi_level", "band",
-            "sample", "schema"}
-PAULI = {
-    "sigma_0": sp.ImmutableMatrix([[1, 0], [0, 1]]),
-    "sigma_x": sp.ImmutableMatrix([[0, 1], [1, 0]]),
-    "sigma_y": sp.ImmutableMatrix([[0, -sp.I], [sp.I, 0]]),
-    "sigma_z": sp.ImmutableMatrix([[1, 0], [0, -1]]),
-}
+            "sample", "schema", "operators"}
+_P = {"0": sp.ImmutableMatrix([[1, 0], [0, 1]]), "x": sp.ImmutableMatrix([[0, 1], [1, 0]]),
+      "y": sp.ImmutableMatrix([[0, -sp.I], [sp.I, 0]]), "z": sp.ImmutableMatrix([[1, 0], [0, -1]])}
+#: Pauli matrices under three names: sigma_* (spin or orbital), tau_* (a second degree of freedom), s_*
+PAULI = {f"{pre}_{a}": m for pre in ("sigma", "tau", "s") for a, m in _P.items()}
 CONSTANTS = {"I": sp.I, "pi": sp.pi, **PAULI}
-FUNCTIONS = ("sqrt", "Matrix", "matrix")
+FUNCTIONS = ("sqrt", "Matrix", "matrix", "kron", "eye")
 STANDARD = {"hbar": cv.hbar, "e": cv.e, "u_0": cv.u_0, "epsilon_F": cv.epsilon_F}
 RESERVED = set(CONSTANTS) | set(FUNCTIONS)
 FORBIDDEN = {"e": "the elementary charge", "u_0": "the disorder strength", "epsilon_F": "the Fermi level"}
@@ -263,8 +272,14 @@ class _Builder:
         if not isinstance(f, ast.Name):
             self.fail(f"{_describe(f)} is not allowed (the only calls are sqrt(...) and Matrix(...))")
         if f.id not in FUNCTIONS:
-            self.fail(f"call of {f.id!r} is not allowed (only sqrt, Matrix)")
-        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args) or len(node.args) != 1:
+            self.fail(f"call of {f.id!r} is not allowed (only sqrt, Matrix, kron, eye)")
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            self.fail(f"{f.id}() takes positional arguments only")
+        if f.id == "kron":
+            return self._kron(node.args)
+        if f.id == "eye":
+            return self._eye(node.args)
+        if len(node.args) != 1:
             self.fail(f"{f.id}() takes exactly one positional argument")
         if f.id == "sqrt":
             x = self.build(node.args[0])
@@ -272,6 +287,28 @@ class _Builder:
                 self.fail("sqrt of a matrix is not allowed")
             return sp.sqrt(x)
         return self._matrix(node.args[0])
+
+    def _kron(self, args):
+        if len(args) < 2:
+            self.fail("kron() takes at least two matrices, e.g. kron(tau_z, sigma_x)")
+        out = None
+        for a in args:
+            m = self.build(a)
+            if not _is_matrix(m):
+                self.fail(f"kron() arguments must be matrices, got the scalar {m}")
+            if out is not None and out.rows * m.rows > MAX_MATRIX or out is not None and out.cols * m.cols > MAX_MATRIX:
+                self.fail(f"kron() result larger than {MAX_MATRIX} x {MAX_MATRIX}")
+            out = m if out is None else sp.ImmutableMatrix(sp.kronecker_product(out, m))
+        return out
+
+    def _eye(self, args):
+        if len(args) != 1 or not isinstance(args[0], ast.Constant) or isinstance(args[0].value, bool) \
+                or not isinstance(args[0].value, int):
+            self.fail("eye() takes one literal integer, e.g. eye(2)")
+        n = args[0].value
+        if not 1 <= n <= MAX_MATRIX:
+            self.fail(f"eye({n}): the size must be between 1 and {MAX_MATRIX}")
+        return sp.ImmutableMatrix(sp.eye(n))
 
 
 def _describe(node):
@@ -351,6 +388,16 @@ class ModelFile:
     band: object          # default regime name or None
     descriptions: dict    # parameter name -> description
     hamiltonian: object   # the Hamiltonian as written in the file
+    operators: tuple = ()  # ((name, ImmutableMatrix), ...) from [operators], in file order
+
+    def operator(self, name):
+        """The matrix of the operator ``name`` from ``[operators]``; :class:`ModelFileError` if absent."""
+        ops = dict(self.operators)
+        if name not in ops:
+            known = ", ".join(ops) or "none"
+            raise ModelFileError(f"no operator {name!r} in [operators] (defined: {known}); add "
+                                 f"{name} = \"...\" under [operators]", self.source, "operators")
+        return ops[name]
 
 
 def parse_model(text, source="<string>"):
@@ -494,7 +541,24 @@ def parse_model_file(text, source="<string>") -> "ModelFile":
                       sample=tuple(pairs))
     except SymkinError as exc:
         raise herr(str(exc)) from None
-    return ModelFile(model, source, str(doc.get("description", "")), band, descriptions, raw)
+
+    # --- operators
+    ops_doc = doc.get("operators", {})
+    if not isinstance(ops_doc, dict):
+        raise E("operators")("[operators] must be a table name = \"matrix expression\"")
+    operators = []
+    for oname, expr in ops_doc.items():
+        oerr = E(f"operators.{oname}", "operators")
+        _check_name(oname, oerr)
+        O = parse_expression(expr, build_names, oerr)
+        if not _is_matrix(O):
+            O = O * sp.eye(H.rows)  # a scalar means scalar x identity
+        try:
+            O = model.validate_operator(O)
+        except SymkinError as exc:
+            raise oerr(str(exc)) from None
+        operators.append((oname, sp.ImmutableMatrix(O)))
+    return ModelFile(model, source, str(doc.get("description", "")), band, descriptions, raw, tuple(operators))
 
 
 def _scalar(x, names, err):

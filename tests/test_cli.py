@@ -362,3 +362,50 @@ def test_run_all_discovers_every_derivation():
         assert f"script {script}.py" in labels and not any(f"model {script}.toml" in x for x in labels)
     assert "script run_all.py" not in labels
     assert any(x.startswith("model bhz_like.toml: latex") for x in labels)
+
+
+# ------------------------------------------------------------------ --operator, N x N spin-hall
+FOUR_TOML = '''name = "two_dirac"
+hamiltonian = "hbar*v*kron(tau_z, k_x*sigma_x + k_y*sigma_y) + M*kron(tau_0, sigma_z)"
+[parameters]
+v = "positive"
+M = "positive"
+[operators]
+spin_z = "kron(tau_0, sigma_z)"
+'''
+
+
+def _run(*args):
+    return subprocess.run(CLI + list(args), capture_output=True, text=True, env=ENV, timeout=600)
+
+
+def test_operator_response_equals_python_api(tmp_path):
+    from symkin import response
+    from symkin.modelfile import load_model
+    from symkin.report import text_table
+    path = tmp_path / "ti_op.toml"
+    path.write_text(TI_TOML + '\n[operators]\nspin_x = "sigma_x"\n')
+    p = _run("derive", str(path), "--operator", "spin_x", "-q")
+    assert p.returncode == 0, p.stderr
+    sx = sp.Matrix([[0, 1], [1, 0]])            # typed here, independently of the model file
+    r = response(load_model(str(path)), sx)
+    assert r.total != sp.zeros(1, 1)
+    assert p.stdout == text_table(r, width=100) + "\n"
+
+
+@pytest.mark.parametrize("args, msg", [
+    (("--observable", "spin-hall"), "4 x 4: define the spin-current operator under [operators]"),
+    (("--operator", "nope"), "no operator 'nope' in [operators] (defined: spin_z)"),
+])
+def test_four_band_spin_hall_and_unknown_operator(tmp_path, args, msg):
+    path = tmp_path / "four.toml"
+    path.write_text(FOUR_TOML)
+    p = _run("derive", str(path), *args, "-q")
+    assert p.returncode == 2
+    assert msg in p.stderr and "SympifyError" not in p.stderr and "Traceback" not in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1
+
+
+def test_operator_needs_a_model_file():
+    p = _run("derive", "ti-surface", "--operator", "s_x", "-q")
+    assert p.returncode == 2 and "--operator needs a model file" in p.stderr

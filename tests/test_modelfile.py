@@ -225,3 +225,78 @@ def test_unreadable_files(tmp_path):
     p.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(ModelFileError, match="not UTF-8"):
         load_model(p)
+
+
+# ------------------------------------------------------------------ kron, eye, tau/s Paulis, [operators]
+SX = sp.Matrix([[0, 1], [1, 0]])
+SY = sp.Matrix([[0, -sp.I], [sp.I, 0]])
+SZ = sp.Matrix([[1, 0], [0, -1]])
+ONE = sp.eye(2)
+
+
+def test_kron_eye_and_pauli_names():
+    names = {"a": sp.Symbol("a", real=True)}
+    a = names["a"]
+    got = parse_expression("a*kron(tau_z, sigma_x) + kron(s_y, eye(2))", names)
+    want = sp.Matrix([[0, a, -sp.I, 0], [a, 0, 0, -sp.I], [sp.I, 0, 0, -a], [0, sp.I, -a, 0]])
+    assert sp.Matrix(got - want).applyfunc(sp.expand).is_zero_matrix is True
+    assert sp.Matrix(parse_expression("kron(tau_0, sigma_z, s_x)", names)).shape == (8, 8)
+    assert sp.Matrix(parse_expression("eye(3)", names)) == sp.eye(3)
+
+
+@pytest.mark.parametrize("text, msg", [
+    ("kron(sigma_x)", "at least two"),
+    ("kron(sigma_x, a)", "must be matrices"),
+    ("kron(sigma_x, sigma_y, sigma_z, sigma_0)", "larger than"),
+    ("eye(a)", "literal integer"),
+    ("eye(2.0)", "literal integer"),
+    ("eye(9)", "between 1 and"),
+    ("kron(sigma_x, sigma_y, x=1)", "positional"),
+])
+def test_kron_eye_refused(text, msg):
+    with pytest.raises(ModelFileError, match=msg):
+        parse_expression(text, {"a": sp.Symbol("a", real=True)})
+
+
+FOUR = '''name = "two_dirac"
+hamiltonian = "hbar*v*kron(tau_z, k_x*sigma_x + k_y*sigma_y) + M*kron(tau_0, sigma_z)"
+[parameters]
+v = "positive"
+M = "positive"
+[operators]
+'''
+
+
+def test_operators_table():
+    mf = parse_model_file(FOUR + 'spin_z = "kron(tau_0, sigma_z)"\njv = "hbar*v*k_x*kron(tau_z, sigma_0)"\n')
+    v, hbar = sp.Symbol("v", positive=True), sp.Symbol("hbar", positive=True)
+    kx = sp.Symbol("k_x", real=True)
+    assert [n for n, _ in mf.operators] == ["spin_z", "jv"]
+    assert sp.Matrix(mf.operator("spin_z")) == sp.diag(SZ, SZ)
+    assert sp.Matrix(mf.operator("jv") - sp.diag(ONE, -ONE) * hbar * v * kx).applyfunc(sp.expand).is_zero_matrix is True
+    H = sp.Matrix(mf.model.H)
+    M = sp.Symbol("M", positive=True)
+    ky = sp.Symbol("k_y", real=True)
+    block = hbar * v * (kx * SX + ky * SY)
+    assert sp.Matrix(H - sp.diag(block + M * SZ, -block + M * SZ)).applyfunc(sp.expand).is_zero_matrix is True
+    with pytest.raises(ModelFileError, match="no operator 'nope'.*spin_z"):
+        mf.operator("nope")
+
+
+@pytest.mark.parametrize("line, msg", [
+    ('o = "I*kron(tau_0, sigma_0)"', "not Hermitian"),
+    ('o = "sigma_z"', "shape"),
+    ('o = "w*kron(tau_0, sigma_z)"', "unknown symbol 'w'"),
+    ('o = "__import__(\'os\').system(\'ls\')"', "not allowed"),
+    ('o = 3', "expected a string"),
+    ('"o o" = "sigma_z"', "not a valid symbol name"),
+])
+def test_operators_refused(line, msg):
+    with pytest.raises(ModelFileError, match=msg) as exc:
+        parse_model_file(FOUR + line + "\n")
+    assert "operators" in str(exc.value)
+
+
+def test_operators_must_be_a_table():
+    with pytest.raises(ModelFileError, match=r"\[operators\] must be a table"):
+        parse_model_file(FOUR.replace("[operators]\n", "") .replace('name = "two_dirac"', 'operators = 1\nname = "x"'))
