@@ -232,7 +232,7 @@ def kubo_streda_I(cm, Afs, E, x, rho_w, n_theta=64, ladder=True, k_cut=None):
 
 def _streda_II(cm, Afs, E, n_theta=64, n_shell=64):
     r"""Clean-limit Fermi-sea Streda term ``K^II(A_o, B_j)``, ``B_j = -(e/hbar) dH/dk_j``."""
-    sea = nm.sea_integral(cm, E, nm._intrinsic_integrand(cm, Afs, cm.e), n_theta=n_theta)
+    sea = nm.sea_integral_occupied(cm, E, nm._intrinsic_integrand(cm, Afs, cm.e, E), n_theta=n_theta)
     sea = np.asarray(sea).reshape(len(Afs), 2)
     sh = nm.fermi_shell(cm, E, n_shell)
     idx = np.arange(sh.n)

@@ -77,7 +77,8 @@ import sympy as sp
 from .errors import DegeneracyError, MomentumError, RegimeError, ShapeError
 
 __all__ = ["CompiledModel", "Shell", "Response", "HallResponse", "compile_model", "fermi_shell",
-           "response", "anomalous_hall", "spin_density", "sea_integral"]
+           "response", "anomalous_hall", "spin_density", "sea_integral",
+           "sea_integral_occupied"]
 
 TWO_PI_SQ = (2.0 * np.pi) ** 2
 
@@ -537,6 +538,82 @@ def sea_integral(cm, E, integrand, n_theta=400, n_gl=24, n_tail=48, levels=5):
     return np.tensordot(w, F, axes=(0, 0))
 
 
+def sea_integral_occupied(cm, E, integrand, n_theta=400, n_gl=24, n_tail=48, levels=5):
+    r"""``sum_k F(k)`` over the union of the occupied regions, ``F`` a function of the whole occupied
+    subspace (e.g. the curvature of the occupied projector, Eqs. 72, 91).
+
+    Unlike :func:`sea_integral`, which integrates each energy-ordered band over its own occupied
+    region, the pieces here are bounded by the Fermi radii of *all* bands on each ray, so the
+    occupation set is constant inside every piece and an integrand that only depends on the
+    occupied projector is smooth there even where two occupied bands cross (energy-ordered band
+    labels swap at a crossing, which makes a per-band Berry curvature discontinuous and spoils
+    Gauss-Legendre convergence).
+
+    Parameters
+    ----------
+    integrand : callable
+        ``integrand(kx, ky, e, U)`` -> array (n, ...) evaluated at the nodes; it decides the
+        occupation of each band itself from ``e < E``.
+
+    Returns
+    -------
+    ndarray
+        The weighted sum over nodes, ``sum w F`` (with the ``1/(2 pi)^2`` of the k-sum).
+    """
+    theta = 2 * np.pi * np.arange(n_theta) / n_theta
+    ti, rr, _ = _roots(cm, theta, E)
+    xg, wg = np.polynomial.legendre.leggauss(n_gl)
+    xg, wg = 0.5 * (xg + 1), 0.5 * wg
+    xt, wt = np.polynomial.legendre.leggauss(n_tail)
+    xt, wt = 0.5 * (xt + 1), 0.5 * wt
+    L = cm.k_scale
+    rs, ws, ths, bs = [], [], [], []
+
+    def anyocc(r, th):
+        return (cm.eigvalsh(r * np.cos(th), r * np.sin(th)) < E).any(axis=1)
+
+    def add(a0, a1, occ, th):
+        a0, a1, th = a0[occ], a1[occ], th[occ]
+        if a0.size == 0:
+            return
+        pieces = [(a0, a1)]
+        if np.all(a0 == 0):  # graded towards the origin
+            pieces = [(a1 * 4.0 ** -(j + 1), a1 * 4.0 ** -j) for j in range(levels)]
+            pieces.append((a0, a1 * 4.0 ** -levels))
+        for p0, p1 in pieces:
+            r = p0[:, None] + (p1 - p0)[:, None] * xg
+            _append(rs, ws, ths, bs, r, (p1 - p0)[:, None] * wg * r, th, -1)
+
+    roots = [np.unique(rr[ti == i]) for i in range(n_theta)]
+    counts = np.array([len(x) for x in roots])
+    for m in np.unique(counts):
+        rows = np.nonzero(counts == m)[0]
+        th = theta[rows]
+        Rb = np.array([roots[i] for i in rows]).reshape(len(rows), m)
+        edges = np.concatenate([np.zeros((len(rows), 1)), Rb], axis=1)
+        for j in range(m):
+            a0, a1 = edges[:, j], edges[:, j + 1]
+            keep = a1 > a0
+            occ = keep & anyocc(0.5 * (a0 + a1), th)
+            add(a0, a1, occ, th)
+        r0 = edges[:, m]
+        occ = anyocc(r0 + L, th)
+        if m == 0:
+            add(np.zeros(len(rows)), np.full(len(rows), L), occ, th)
+            r0 = r0 + L
+        r = r0[occ][:, None] + L * xt / (1 - xt)
+        _append(rs, ws, ths, bs, r, L * wt / (1 - xt) ** 2 * r, th[occ], -1)
+    if not rs:
+        return 0.0
+    r = np.concatenate(rs)
+    w = np.concatenate(ws) * (2 * np.pi / n_theta) / TWO_PI_SQ
+    th = np.concatenate(ths)
+    kx, ky = r * np.cos(th), r * np.sin(th)
+    e, U = cm.eig(kx, ky)
+    F = integrand(kx, ky, e, U)
+    return np.tensordot(w, F, axes=(0, 0))
+
+
 def _append(rs, ws, ths, bs, r, wr, th, a):
     if r.size:
         rs.append(r.ravel())
@@ -545,21 +622,25 @@ def _append(rs, ws, ths, bs, r, wr, th, a):
         bs.append(np.full(r.size, a))
 
 
-def _intrinsic_integrand(cm, Ofs, hbar_e):
-    r"""Integrand of the Fermi-sea term (Eqs. 72, 91) for every operator and field direction:
-    ``2e sum_{b != a} Im[O^{ba} (dH_mu)^{ab}]/(e^a - e^b)^2`` -> (n, n_o, 2)."""
+def _intrinsic_integrand(cm, Ofs, hbar_e, E):
+    r"""Integrand of the Fermi-sea term (Eqs. 72, 91) for every operator and field direction, as a
+    function of the occupied subspace:
+    ``2e sum_{a occ} sum_{b unocc} Im[O^{ba} (dH_mu)^{ab}]/(e^a - e^b)^2`` -> (n, n_o, 2).
+
+    The pairs with both bands occupied cancel pointwise in ``sum_a n_a sum_{b != a}`` (the summand
+    is antisymmetric in a, b); dropping them removes the ``0/0`` of nearly degenerate occupied
+    bands, and the remaining sum is smooth across crossings of occupied bands.  Integrate it with
+    :func:`sea_integral_occupied`."""
     e_charge = hbar_e
 
-    def F(kx, ky, band, e, U):
-        idx = np.arange(kx.size)
-        Ua = U[idx, :, band]  # |a>
-        Ob = np.stack([np.einsum("na,nab,nbc->nc", Ua.conj(), O(kx, ky), U) for O in Ofs])  # <a|O|b>
-        dHb = np.stack([np.einsum("na,nab,nbc->nc", Ua.conj(), d(kx, ky), U) for d in cm.dH])
-        de = e[idx, band][:, None] - e
-        de[idx, band] = np.inf
-        # Im[O^{ba} dH^{ab}] = Im[conj(O^{ab}) dH^{ab}]
-        val = 2 * e_charge * np.einsum("onb,mnb,nb->nom", Ob.conj(), dHb, 1 / de ** 2).imag
-        return val
+    def F(kx, ky, e, U):
+        Ob = np.stack([U.conj().transpose(0, 2, 1) @ O(kx, ky) @ U for O in Ofs])  # (n_o, n, N, N)
+        dHb = np.stack([U.conj().transpose(0, 2, 1) @ d(kx, ky) @ U for d in cm.dH])
+        occ = e < E
+        pair = occ[:, :, None] & ~occ[:, None, :]  # a occupied, b empty
+        de = e[:, :, None] - e[:, None, :]
+        inv = np.where(pair, 1.0 / np.where(pair, de, 1.0) ** 2, 0.0)
+        return 2 * e_charge * np.einsum("onab,mnab,nab->nom", Ob.conj(), dHb, inv).imag
 
     return F
 
@@ -753,7 +834,7 @@ def _response(cm, Ofs, E, n_points, n_cheb, n_sea, skew="fermi-shell"):
     diag["skew_fermi_shell"] = skew_E
 
     # ---- intrinsic (Fermi sea)
-    intr = sea_integral(cm, E, _intrinsic_integrand(cm, Ofs, e_ch), n_theta=n_sea)
+    intr = sea_integral_occupied(cm, E, _intrinsic_integrand(cm, Ofs, e_ch, E), n_theta=n_sea)
     intr = np.asarray(intr).reshape(n_o, 2) if n_o else np.zeros((0, 2))
     return Response(fs, intr, ext, sj, skew_tot, E, diag)
 
