@@ -175,11 +175,11 @@ class Result:
 
         funcs = {n: compile_(x) for n, x in self.items()}
         cond = self.conditions
+        n_expr = len(names)  # the contributions take the first n_expr arguments, the mask all of them
         if cond is not sp.true and backend == "numpy":
             extra = sorted(cond.free_symbols - set(syms), key=lambda s: s.name)
-            syms += extra
-            names += [s.name for s in extra]
-            mask = sp.lambdify(syms, cond, modules="numpy")
+            mask = sp.lambdify(syms + extra, cond, modules="numpy")
+            names = names + [s.name for s in extra]
         else:
             mask = None
 
@@ -187,16 +187,18 @@ class Result:
             missing = [n for n in names if n not in values]
             if missing:
                 raise TypeError(f"missing values for {missing}")
-            args = [values[n] for n in names]
+            all_args = [values[n] for n in names]
+            args = all_args[:n_expr]
             out = {}
-            ok = None if mask is None else np.asarray(mask(*args))
+            shape = np.broadcast(*all_args).shape if all_args else ()
+            ok = None if mask is None else np.asarray(mask(*all_args))
             for n, g in funcs.items():
                 if isinstance(g, list):
                     y = [gi(*args) for gi in g]
                     out[n] = np.array(np.broadcast_arrays(*y)) if backend != "mpmath" else y
                 else:
                     y = g(*args)
-                    out[n] = np.broadcast_to(y, np.broadcast(*args).shape) if backend == "numpy" else y
+                    out[n] = np.broadcast_to(y, shape) if backend == "numpy" else y
                 if ok is not None:
                     out[n] = np.where(ok, out[n], np.nan)
             return out
