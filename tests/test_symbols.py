@@ -92,7 +92,7 @@ def test_massive_dirac_renamed(pname, new_name):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("key,pname,new_name", [
-    ("bhz-like", "B", "Lambda"), ("rashba-ferromagnet", "alpha", "k_1"),
+    ("rashba-ferromagnet", "alpha", "k_1"),
     ("rashba", "m", "t_0"),
 ])
 def test_two_circle_and_bhz_renamed(key, pname, new_name):
