@@ -168,12 +168,12 @@ class Result:
             return sp.lambdify(syms, x, modules=modules)
 
         funcs = {n: compile_(x) for n, x in self.items()}
+        n_args = len(syms)
         cond = self.conditions
         if cond is not sp.true and backend == "numpy":
             extra = sorted(cond.free_symbols - set(syms), key=lambda s: s.name)
-            syms += extra
-            names += [s.name for s in extra]
-            mask = sp.lambdify(syms, cond, modules="numpy")
+            names = names + [s.name for s in extra]
+            mask = sp.lambdify(syms + extra, cond, modules="numpy")
         else:
             mask = None
 
@@ -181,9 +181,12 @@ class Result:
             missing = [n for n in names if n not in values]
             if missing:
                 raise TypeError(f"missing values for {missing}")
-            args = [values[n] for n in names]
+            all_args = [values[n] for n in names]
+            args = all_args[:n_args]
             out = {}
-            ok = None if mask is None else np.asarray(mask(*args))
+            bad = None if mask is None else ~np.asarray(mask(*all_args), dtype=bool)
+            if bad is not None and not bad.any():
+                bad = None
             for n, g in funcs.items():
                 if isinstance(g, list):
                     y = [gi(*args) for gi in g]
@@ -191,8 +194,15 @@ class Result:
                 else:
                     y = g(*args)
                     out[n] = np.broadcast_to(y, np.broadcast(*args).shape) if backend == "numpy" else y
-                if ok is not None:
-                    out[n] = np.where(ok, out[n], np.nan)
+                if bad is not None:
+                    y = np.array(out[n], dtype=complex if np.iscomplexobj(out[n]) else float)
+                    if bad.ndim == 0:
+                        y[...] = np.nan
+                    elif y.ndim > bad.ndim:  # vector: leading component axis
+                        y[:, np.broadcast_to(bad, y.shape[1:])] = np.nan
+                    else:
+                        y[np.broadcast_to(bad, y.shape)] = np.nan
+                    out[n] = y
             return out
 
         f.parameters = tuple(names)
