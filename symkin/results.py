@@ -174,12 +174,12 @@ class Result:
             return sp.lambdify(syms, x, modules=modules)
 
         funcs = {n: compile_(x) for n, x in self.items()}
+        n_args = len(syms)
         cond = self.conditions
-        n_expr = len(names)  # the contributions take the first n_expr arguments, the mask all of them
         if cond is not sp.true and backend == "numpy":
             extra = sorted(cond.free_symbols - set(syms), key=lambda s: s.name)
-            mask = sp.lambdify(syms + extra, cond, modules="numpy")
             names = names + [s.name for s in extra]
+            mask = sp.lambdify(syms + extra, cond, modules="numpy")
         else:
             mask = None
 
@@ -188,19 +188,27 @@ class Result:
             if missing:
                 raise TypeError(f"missing values for {missing}")
             all_args = [values[n] for n in names]
-            args = all_args[:n_expr]
+            args = all_args[:n_args]
             out = {}
-            shape = np.broadcast(*all_args).shape if all_args else ()
-            ok = None if mask is None else np.asarray(mask(*all_args))
+            bad = None if mask is None else ~np.asarray(mask(*all_args), dtype=bool)
+            if bad is not None and not bad.any():
+                bad = None
             for n, g in funcs.items():
                 if isinstance(g, list):
                     y = [gi(*args) for gi in g]
                     out[n] = np.array(np.broadcast_arrays(*y)) if backend != "mpmath" else y
                 else:
                     y = g(*args)
-                    out[n] = np.broadcast_to(y, shape) if backend == "numpy" else y
-                if ok is not None:
-                    out[n] = np.where(ok, out[n], np.nan)
+                    out[n] = np.broadcast_to(y, np.broadcast(*all_args).shape if all_args else ()) if backend == "numpy" else y
+                if bad is not None:
+                    y = np.array(out[n], dtype=complex if np.iscomplexobj(out[n]) else float)
+                    if bad.ndim == 0:
+                        y[...] = np.nan
+                    elif y.ndim > bad.ndim:  # vector: leading component axis
+                        y[:, np.broadcast_to(bad, y.shape[1:])] = np.nan
+                    else:
+                        y[np.broadcast_to(bad, y.shape)] = np.nan
+                    out[n] = y
             return out
 
         f.parameters = tuple(names)
