@@ -329,8 +329,12 @@ def spin_hall(model: Model, regime=None, skew="fermi-shell", crossed=False) -> R
     r"""Spin-Hall response: :math:`\langle\{\sigma_z, \hat v_y\}/2\rangle` to :math:`E_x`, the spin
     current :math:`j^z_y` per unit field in units of velocity x (Pauli spin) -- multiply by
     :math:`\hbar/2` for angular momentum."""
+    if model.n_bands != 2:
+        raise ShapeError(f"spin_hall uses the Pauli sigma_z of a 2x2 model; for this {model.n_bands}x"
+                         f"{model.n_bands} model pass the spin current as an operator: "
+                         "response(model, (S_z v_y + v_y S_z)/2) with your S_z")
     vy = model.velocity_operator()[1]
-    sz = PAULI[2] if model.n_bands == 2 else None
+    sz = PAULI[2]
     O = (sz * vy + vy * sz) / 2
     r = response(model, O, regime, skew, crossed)
     contrib = {name: _coeff(val[0], cv.E_x) for name, val in r.contributions.items()}

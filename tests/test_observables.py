@@ -140,3 +140,10 @@ def test_latex_and_lambdify_of_vectors(spin):
     rho_ = np.array([1.0, 2.0]) / (2 * np.pi)
     np.testing.assert_allclose(out["intrinsic"][0], 0.5 * rho_ / (2 * np.array([1.0, 4.0])), rtol=1e-13)
     assert np.all(out["total"][2] == 0)
+
+
+def test_spin_hall_of_a_four_band_model_is_one_shape_error():
+    from symkin.blocks import direct_sum
+    from symkin.models import massive_dirac
+    with pytest.raises(errors.ShapeError, match="2x2 model"):
+        spin_hall(direct_sum(massive_dirac(), massive_dirac()))
