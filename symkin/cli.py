@@ -193,7 +193,13 @@ def check(model, band, n):
     mdl, _, _, file_band = resolve_model(model)
     band = band or file_band
     click.echo(f"sigma_yx of {mdl.name}: closed form, symkin.numeric, symkin.kubo (weak disorder)")
-    click.echo(format_rows(run_check(mdl, band, n)))
+    rows = run_check(mdl, band, n)
+    click.echo(format_rows(rows))
+    if not all(r.ok for r in rows):
+        click.echo("symkin: check FAILED: closed form, numeric chain and Kubo disagree beyond tolerance",
+                   err=True)
+        return 1
+    return 0
 
 
 def _need_matplotlib():
