@@ -77,7 +77,7 @@ import sympy as sp
 from .errors import DegeneracyError, MomentumError, RegimeError, ShapeError
 
 __all__ = ["CompiledModel", "Shell", "Response", "HallResponse", "compile_model", "fermi_shell",
-           "response", "anomalous_hall", "spin_density", "sea_integral",
+           "response", "anomalous_hall", "spin_density",
            "sea_integral_occupied"]
 
 TWO_PI_SQ = (2.0 * np.pi) ** 2
@@ -464,85 +464,11 @@ def _cheb_interp(nodes, wts, vals, x):
 
 
 # ===================================================================== Fermi sea
-def sea_integral(cm, E, integrand, n_theta=400, n_gl=24, n_tail=48, levels=5):
-    r"""``sum_k sum_a n_FD(e^a_k) F_a(k)`` at T = 0 (Fermi sea, all bands).
-
-    Polar coordinates; on each ray the occupied intervals of every band are bounded by the roots of
-    ``e^a = E``.  Finite pieces use Gauss-Legendre; a piece starting at ``r = 0`` is graded
-    geometrically towards the origin (``levels`` extra pieces, for small-mass scales); the unbounded
-    piece uses ``r = r_0 + L t/(1-t)``.
-
-    Parameters
-    ----------
-    integrand : callable
-        ``integrand(kx, ky, band, e, U)`` -> array (n, ...) evaluated at the nodes.
-
-    Returns
-    -------
-    ndarray
-        The weighted sum over nodes, ``sum w F``.
-    """
-    theta = 2 * np.pi * np.arange(n_theta) / n_theta
-    ti, rr, bd = _roots(cm, theta, E)
-    xg, wg = np.polynomial.legendre.leggauss(n_gl)
-    xg, wg = 0.5 * (xg + 1), 0.5 * wg
-    xt, wt = np.polynomial.legendre.leggauss(n_tail)
-    xt, wt = 0.5 * (xt + 1), 0.5 * wt
-    L = cm.k_scale
-    rs, ws, ths, bs = [], [], [], []
-
-    def add(a0, a1, occ, th, a):
-        """Gauss-Legendre on [a0, a1] (graded towards 0 where a0 == 0) for the occupied rows."""
-        a0, a1, th = a0[occ], a1[occ], th[occ]
-        if a0.size == 0:
-            return
-        pieces = [(a0, a1)]
-        if np.all(a0 == 0):  # graded towards the origin
-            pieces = [(a1 * 4.0 ** -(j + 1), a1 * 4.0 ** -j) for j in range(levels)]
-            pieces.append((a0, a1 * 4.0 ** -levels))
-        for p0, p1 in pieces:
-            r = p0[:, None] + (p1 - p0)[:, None] * xg
-            _append(rs, ws, ths, bs, r, (p1 - p0)[:, None] * wg * r, th, a)
-
-    for a in range(cm.N):
-        sel = bd == a
-        roots = [np.sort(rr[sel & (ti == i)]) for i in range(n_theta)]
-        counts = np.array([len(x) for x in roots])
-        for m in np.unique(counts):
-            rows = np.nonzero(counts == m)[0]
-            th = theta[rows]
-            Rb = np.array([roots[i] for i in rows]).reshape(len(rows), m)
-            edges = np.concatenate([np.zeros((len(rows), 1)), Rb], axis=1)
-            for j in range(m):  # finite intervals between roots
-                a0, a1 = edges[:, j], edges[:, j + 1]
-                mid = 0.5 * (a0 + a1)
-                occ = cm.eigvalsh(mid * np.cos(th), mid * np.sin(th))[:, a] < E
-                add(a0, a1, occ, th, a)
-            r0 = edges[:, m]
-            probe = r0 + L
-            occ = cm.eigvalsh(probe * np.cos(th), probe * np.sin(th))[:, a] < E
-            if m == 0:  # whole ray occupied: graded [0, L] plus the tail from L
-                add(np.zeros(len(rows)), np.full(len(rows), L), occ, th, a)
-                r0 = r0 + L
-            r = r0[occ][:, None] + L * xt / (1 - xt)
-            _append(rs, ws, ths, bs, r, L * wt / (1 - xt) ** 2 * r, th[occ], a)
-    if not rs:
-        return 0.0
-    r = np.concatenate(rs)
-    w = np.concatenate(ws) * (2 * np.pi / n_theta) / TWO_PI_SQ
-    th = np.concatenate(ths)
-    band = np.concatenate(bs)
-    kx, ky = r * np.cos(th), r * np.sin(th)
-    e, U = cm.eig(kx, ky)
-    F = integrand(kx, ky, band, e, U)
-    return np.tensordot(w, F, axes=(0, 0))
-
-
 def sea_integral_occupied(cm, E, integrand, n_theta=400, n_gl=24, n_tail=48, levels=5):
     r"""``sum_k F(k)`` over the union of the occupied regions, ``F`` a function of the whole occupied
     subspace (e.g. the curvature of the occupied projector, Eqs. 72, 91).
 
-    Unlike :func:`sea_integral`, which integrates each energy-ordered band over its own occupied
+    Unlike integrating each energy-ordered band over its own occupied
     region, the pieces here are bounded by the Fermi radii of *all* bands on each ray, so the
     occupation set is constant inside every piece and an integrand that only depends on the
     occupied projector is smooth there even where two occupied bands cross (energy-ordered band
