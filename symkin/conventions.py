@@ -35,6 +35,13 @@ E_x, E_y = sp.symbols("E_x E_y", real=True)
 #: the field as a column vector (in-plane)
 E_FIELD = sp.Matrix([E_x, E_y])
 
+#: the Pauli matrices, typed once (spin operator = Pauli matrices, no hbar/2)
+SIGMA_0 = sp.ImmutableMatrix([[1, 0], [0, 1]])
+SIGMA_X = sp.ImmutableMatrix([[0, 1], [1, 0]])
+SIGMA_Y = sp.ImmutableMatrix([[0, -sp.I], [sp.I, 0]])
+SIGMA_Z = sp.ImmutableMatrix([[1, 0], [0, -1]])
+PAULI = (SIGMA_X, SIGMA_Y, SIGMA_Z)
+
 APPROXIMATION = ("first Born (non-crossing/ladder) approximation, Gaussian white-noise disorder "
                  "<U(r)U(r')> = u_0^2 delta(r-r'), delta parts of energy denominators only, T = 0, "
                  "order (hbar/epsilon_F tau)^0 in sigma_yx")

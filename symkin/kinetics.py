@@ -463,5 +463,4 @@ def extrinsic_vertex(model, O, regime=None):
 
 def extrinsic_spin(model, regime=None):
     r"""Extrinsic spin :math:`\boldsymbol\gamma^m_k` for the Pauli matrices (Eq. 98 corrected)."""
-    from .observables import PAULI
-    return sp.Matrix([extrinsic_vertex(model, s, regime) for s in PAULI])
+    return sp.Matrix([extrinsic_vertex(model, s, regime) for s in cv.PAULI])

@@ -119,8 +119,7 @@ class ModelFileError(SymkinError, ValueError):
 ASSUMPTIONS = ("real", "positive", "negative", "nonnegative", "nonpositive", "nonzero")
 TOP_KEYS = {"name", "description", "hamiltonian", "momenta", "parameters", "disorder", "fermi_level", "band",
             "sample", "schema", "operators"}
-_P = {"0": sp.ImmutableMatrix([[1, 0], [0, 1]]), "x": sp.ImmutableMatrix([[0, 1], [1, 0]]),
-      "y": sp.ImmutableMatrix([[0, -sp.I], [sp.I, 0]]), "z": sp.ImmutableMatrix([[1, 0], [0, -1]])}
+_P = {"0": cv.SIGMA_0, "x": cv.SIGMA_X, "y": cv.SIGMA_Y, "z": cv.SIGMA_Z}
 #: Pauli matrices under three names: sigma_* (spin or orbital), tau_* (a second degree of freedom), s_*
 PAULI = {f"{pre}_{a}": m for pre in ("sigma", "tau", "s") for a, m in _P.items()}
 CONSTANTS = {"I": sp.I, "pi": sp.pi, **PAULI}

@@ -6,10 +6,7 @@ from . import conventions as cv
 from .model import Model, WhiteNoise
 
 k_x, k_y = sp.symbols("k_x k_y", real=True)
-s0 = sp.eye(2)
-sx = sp.Matrix([[0, 1], [1, 0]])
-sy = sp.Matrix([[0, -sp.I], [sp.I, 0]])
-sz = sp.Matrix([[1, 0], [0, -1]])
+s0, sx, sy, sz = (sp.Matrix(m) for m in (cv.SIGMA_0, *cv.PAULI))
 PAULI = (sx, sy, sz)
 
 v_F = sp.Symbol("v_F", positive=True)

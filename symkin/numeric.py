@@ -74,6 +74,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from . import conventions as cv
 from .errors import DegeneracyError, MomentumError, RegimeError, ShapeError
 
 __all__ = ["CompiledModel", "Shell", "Response", "HallResponse", "compile_model", "fermi_shell",
@@ -247,7 +248,6 @@ class CompiledModel:
 
 
 def _std_symbols():
-    from . import conventions as cv
     return (cv.hbar, cv.e, cv.u_0, cv.epsilon_F)
 
 
@@ -832,8 +832,7 @@ def anomalous_hall(model, values, n_points=400, band="conduction", **kw):
 
 def pauli():
     """The Pauli matrices (sigma_x, sigma_y, sigma_z) as SymPy matrices."""
-    return (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]),
-            sp.Matrix([[1, 0], [0, -1]]))
+    return tuple(sp.Matrix(m) for m in cv.PAULI)
 
 
 def spin_density(model, values, n_points=400, band="conduction", **kw):

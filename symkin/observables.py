@@ -33,7 +33,7 @@ from .internal import internal
 from .poly import ffactor
 from .results import Result
 
-PAULI = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]), sp.Matrix([[1, 0], [0, -1]]))
+PAULI = tuple(sp.Matrix(m) for m in cv.PAULI)
 RESPONSE_LABELS = {"fermi_surface": "FS", "intrinsic": "int", "extrinsic": "ext", "side_jump": "sj",
                    "skew": "sk"}
 SK3_LABEL = {"skew_third_order": "sk3"}  # issue 14: present only for disorder with <V^3> != 0
