@@ -8,7 +8,7 @@ import sympy as sp
 
 import symkin.kubo as kubo
 import symkin.numeric as numeric
-from symkin import Model
+from symkin import Model, paper
 from symkin import conventions as cv
 from symkin.models import bhz_like, k_x, massive_dirac, s0, ti_surface
 
@@ -20,20 +20,15 @@ def ti_values(xi, **kw):
 
 
 def eq86(p, M="M"):
-    """Paper Eq. 86: sigma_yx = 4 e^2 M (1 + xi^2) / (2 pi hbar eF (1 + 3 xi^2)^2)."""
-    x = p[M] / p["epsilon_F"]
-    return 4 * p["e"] ** 2 / (2 * math.pi * p["hbar"]) * x * (1 + x**2) / (1 + 3 * x**2) ** 2
+    """Paper Eq. 86 (symkin.paper): sigma_yx = 4 e^2 M (1 + xi^2) / (2 pi hbar eF (1 + 3 xi^2)^2)."""
+    return float(paper.ti_sigma_yx(e=p["e"], hbar=p["hbar"], M=p[M], epsilon_F=p["epsilon_F"])["total"])
 
 
 def eq104(p):
-    """Paper Eq. 104 (Pauli spin) as a (3, 2) array: rows s_x, s_y, s_z; columns E_x, E_y."""
-    e, hb, v, M, eF, u0 = p["e"], p["hbar"], p["v_F"], p["M"], p["epsilon_F"], p["u_0"]
-    xi = M / eF
-    rho = eF / (2 * math.pi * hb**2 * v**2)
-    tau = hb / (math.pi * u0**2 * rho)
-    edel = -e * tau * v * rho * (1 - xi**2) / (1 + 3 * xi**2)
-    par = 4 * e * hb * v * rho * M / eF**2 * (1 + xi**2) / (1 + 3 * xi**2) ** 2
-    return np.array([[par, -edel], [edel, par], [0.0, 0.0]])
+    """Paper Eq. 104 (Pauli spin; symkin.paper) as a (3, 2) array: rows s_x, s_y, s_z; columns E_x, E_y."""
+    kw = dict(e=p["e"], hbar=p["hbar"], v_F=p["v_F"], M=p["M"], epsilon_F=p["epsilon_F"], u_0=p["u_0"])
+    cols = [paper.ti_spin_density(**kw, E_x=1, E_y=0)["total"], paper.ti_spin_density(**kw, E_x=0, E_y=1)["total"]]
+    return np.array([[float(c[i]) for c in cols] for i in range(3)])
 
 
 def rel(a, b):

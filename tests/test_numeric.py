@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 
 import symkin.numeric as numeric
-from symkin import Model
+from symkin import Model, paper
 from symkin import conventions as cv
 from symkin.errors import MomentumError, RegimeError, ShapeError
 from symkin.models import bhz_like, k_x, k_y, massive_dirac, s0, sz, ti_surface
@@ -33,33 +33,19 @@ def ti_values(xi, **kw):
 
 
 def hall_closed_form(p, M="M"):
-    """Paper Eqs. 74, 78, 82, 85, 86 typed in: sigma_yx of the TI surface / massive Dirac model."""
-    e, hb, m, eF = p["e"], p["hbar"], p[M], p["epsilon_F"]
-    x = m / eF
-    c = e**2 / (2 * math.pi * hb) * x
-    return dict(intrinsic=c / 2,
-                extrinsic_velocity=c * (1 - x**2) / (1 + 3 * x**2),
-                side_jump=c * (1 - x**2) / (1 + 3 * x**2),
-                skew=c * 3 * (1 - x**2) ** 2 / (2 * (1 + 3 * x**2) ** 2),
-                total=4 * c * (1 + x**2) / (1 + 3 * x**2) ** 2)
+    """Paper Eqs. 74, 78, 82, 85, 86 (symkin.paper): sigma_yx of the TI surface / massive Dirac model."""
+    ref = paper.ti_sigma_yx(e=p["e"], hbar=p["hbar"], M=p[M], epsilon_F=p["epsilon_F"])
+    return {name: float(x) for name, x in ref.items()}
 
 
 def spin_closed_form(p):
-    """Paper Eq. 104 and its pieces (Eqs. 90, 96, 99, 101, 103), Pauli spin, as (3, 2) arrays
-    (rows s_x, s_y, s_z; columns E_x, E_y)."""
-    e, hb, v, M, eF, u0 = p["e"], p["hbar"], p["v_F"], p["M"], p["epsilon_F"], p["u_0"]
-    xi = M / eF
-    a = (1 - xi**2) / (1 + 3 * xi**2)
-    rho = eF / (2 * math.pi * hb**2 * v**2)
-    tau = hb / (math.pi * u0**2 * rho)
-    edel = -e * tau * v * rho * a  # coefficient of z x E
-    zxE = np.array([[0.0, -1.0], [1.0, 0.0], [0.0, 0.0]])  # z x x = y, z x y = -x
-    par = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
-    unit = e * hb * v * rho * M / eF**2
-    parts = dict(fermi_surface=edel * zxE, intrinsic=unit / 2 * par, extrinsic=unit * a * par,
-                 side_jump=unit * a * par, skew=unit * 1.5 * a**2 * par)
-    total = edel * zxE + 4 * e * hb * v * rho * M / eF**2 * (1 + xi**2) / (1 + 3 * xi**2) ** 2 * par
-    return parts, total
+    """Paper Eq. 104 and its pieces (Eqs. 90, 96, 99, 101, 103; symkin.paper), Pauli spin, as (3, 2)
+    arrays (rows s_x, s_y, s_z; columns E_x, E_y)."""
+    kw = dict(e=p["e"], hbar=p["hbar"], v_F=p["v_F"], M=p["M"], epsilon_F=p["epsilon_F"], u_0=p["u_0"])
+    cols = [paper.ti_spin_density(**kw, E_x=1, E_y=0), paper.ti_spin_density(**kw, E_x=0, E_y=1)]
+    arr = {name: np.array([[float(c[name][i]) for c in cols] for i in range(3)]) for name in cols[0]}
+    total = arr.pop("total")
+    return arr, total
 
 
 def rel(a, b):
