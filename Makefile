@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: install run test bench derivations acceptance dist smoke clean
+.PHONY: install run test bench fuzz derivations acceptance dist smoke clean
 
 $(PY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ test: $(PY)
 
 bench: $(PY)
 	$(PY) bench/run.py
+
+fuzz: $(PY)
+	nice $(PY) bench/fuzz.py --n 200 --timeout 60
 
 derivations: $(PY)
 	$(PY) derivations/run_all.py build
