@@ -38,7 +38,7 @@ import sympy as sp
 from . import conventions as cv
 from .bands import conj, z
 from .errors import CrossedUnavailableError
-from .integrate import laurent_coeff
+from .integrate import harmonics, laurent_coeff
 
 _t = sp.Dummy("t", real=True)   # e^{i alpha}, alpha = psi/2
 _w = sp.Dummy("w", real=True)   # e^{i (chi - chi_0)}
@@ -91,7 +91,6 @@ def _pv_average(kin, num, den):
 
 
 def _laurent(expr, w):
-    from .integrate import harmonics
     return harmonics(sp.expand(expr), w)
 
 

@@ -25,6 +25,7 @@ import sympy as sp
 
 from . import conventions as cv
 from .bands import conj, k, polar_subs, z
+from .crossed import APPROX_CROSSED, CROSSED_LABELS, crossed_response
 from .errors import ShapeError, engine_entry
 from .integrate import angular_average, laurent_coeff, radial_integral, sea_antiderivative
 from .kinetics import E_VEC, kinetics
@@ -32,6 +33,7 @@ from .model import Model, dagger
 from .internal import internal
 from .poly import ffactor
 from .results import Result
+from .skew3 import APPROX_SK3, third_order_response
 
 PAULI = tuple(sp.Matrix(m) for m in cv.PAULI)
 RESPONSE_LABELS = {"fermi_surface": "FS", "intrinsic": "int", "extrinsic": "ext", "side_jump": "sj",
@@ -116,14 +118,12 @@ def _response(model, ops, regime, skew, crossed=False):
         parts["intrinsic"].append(fermi_sea(model, Op, regime))
     contributions = {name: sp.Matrix(vals) for name, vals in parts.items()}
     # --- beyond the paper (issue 14): third-order skew scattering of non-Gaussian disorder
-    from .skew3 import APPROX_SK3, third_order_response
     sk3 = third_order_response(kin, ops) if n1 else None
     labels, approx = RESPONSE_LABELS, cv.APPROXIMATION
     if sk3 is not None:
         contributions["skew_third_order"] = sp.Matrix(sk3)
         labels, approx = {**RESPONSE_LABELS, **SK3_LABEL}, cv.APPROXIMATION + APPROX_SK3
     if crossed:
-        from .crossed import APPROX_CROSSED, CROSSED_LABELS, crossed_response
         for name, vals in (crossed_response(kin, ops) if n1 else
                            {n: [sp.S.Zero] * len(ops) for n in CROSSED_LABELS}).items():
             contributions[name] = sp.Matrix(vals)

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from . import conventions as cv
 from .bands import conj, z, zp
 
 #: the angle variable e^{i chi} of the intermediate (on-shell) state p
@@ -83,7 +84,6 @@ def rate(kin, R, a, R2, b):
 def collide_third(kin, n):
     r""":math:`J_{(3)}[n]` (module docstring) of a diagonal ring distribution on one energy shell
     (the Fermi shell for :math:`n^{(-1)}`); the output lives on the same shell."""
-    from . import conventions as cv
     out = {}
     rings = {R.index: R for R in kin.rs.rings}
     rates = {}
