@@ -4,7 +4,8 @@ Implements Burgos Atencia, Niu, Culcer, *Semiclassical response of disordered co
 Phys. Rev. Research 4, 013001 (2022), as a SymPy engine.  Conventions: :mod:`symkin.conventions`.
 """
 from . import kubo, numeric, units
-from .fermi import fermi_circles, regime_at, regimes, sample_point
+from .fermi import fermi_circles
+from .regimes import regime_at, regimes, sample_point
 from .model import Model, WhiteNoise
 from .thermal import nernst, thermal
 from .observables import (anomalous_hall, drude_conductivity, hall_angle, response, spin_density, spin_hall,

@@ -20,7 +20,7 @@ import sympy as sp
 
 from . import kubo, numeric
 from .errors import RegimeError
-from .fermi import get_regime
+from .regimes import get_regime
 from .observables import anomalous_hall
 
 FIELDS = ("intrinsic", "extrinsic_velocity", "side_jump", "skew", "total")

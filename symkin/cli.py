@@ -121,7 +121,7 @@ def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, st
     mdl, source, description, file_band = resolve_model(model)
     regime = band or file_band
     if regime is not None:
-        from .fermi import get_regime
+        from .regimes import get_regime
         get_regime(mdl, regime)  # a missing regime is a one-line error before any work
     if operator is not None:
         return _derive_operator(model, mdl, operator, regime, fmt, out_dir, plot)

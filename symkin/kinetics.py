@@ -45,7 +45,8 @@ import sympy as sp
 
 from . import conventions as cv
 from .bands import dagger_z, polar_subs, z, zp
-from .fermi import RingSet, get_regime
+from .fermi import RingSet
+from .regimes import get_regime
 from .integrate import harmonics, laurent_coeff
 from .model import Model, dagger
 from .internal import internal_symbols

@@ -164,7 +164,7 @@ class Model:
     def sample_point(self):
         """Numeric values (by Symbol) of the parameters: ``sample`` overrides, then defaults that
         respect the assumptions (positive/nonnegative > 0, negative/nonpositive < 0, real 0.1).
-        The point inside a given regime is :func:`symkin.fermi.sample_point`."""
+        The point inside a given regime is :func:`symkin.regimes.sample_point`."""
         given = dict(self.sample)
         defaults = (0.83, 1.17, 0.91, 1.09, 0.97, 1.23, 0.79)
         out = {}

@@ -87,7 +87,7 @@ def response(model: Model, O, regime=None, skew="fermi-shell", crossed=False) ->
 def _block_response(model, ops, regime, skew, crossed=False):
     """N x N model of decoupled 2 x 2 blocks: the sum of the blocks' responses (symkin.blocks)."""
     from .blocks import restrict, two_band_blocks
-    from .fermi import get_regime
+    from .regimes import get_regime
 
     reg = get_regime(model, regime)
     parts = []

@@ -160,7 +160,7 @@ def _observable_stage(name):
 
 
 def _regime_info(model, regime):
-    from .fermi import get_regime
+    from .regimes import get_regime
     r = get_regime(model, regime)
     return {"name": r.name, "sign": r.sign, "lower": r.lower, "upper": r.upper, "text": str(r),
             "conditions": r.conditions, "point": {s.name: float(v) for s, v in r.point}}
@@ -786,7 +786,7 @@ def symbol_entry(s, model):
 
 def json_document(model, results, regime=None, samples=0, seed=0, source=None):
     """The JSON-ready dict of a derivation (schema 1, docs/cli.md); ``results`` {CLI name: Result}."""
-    from .fermi import get_regime
+    from .regimes import get_regime
     reg = get_regime(model, regime)
     syms = set(model.H.free_symbols) | set(model.momenta)
     obs = {}
@@ -832,7 +832,7 @@ def sample_points(model, regime, n, seed=0):
       lower + (s - lower) U(0.25, 3) with s the regime's sample Fermi energy rescaled to the point
       (lower = 0 when unbounded below).
     """
-    from .fermi import get_regime
+    from .regimes import get_regime
     reg = get_regime(model, regime)
     rng = np.random.default_rng(seed)
     base = dict(reg.point) if reg.point else model.sample_point()
@@ -980,7 +980,7 @@ def plot_hall(model, r, out_dir, regime=None, n=400):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from .fermi import get_regime
+    from .regimes import get_regime
     reg = get_regime(model, regime)
     base = {s.name: v for s, v in model.sample_point().items()}
     base.setdefault("hbar", 1.0)

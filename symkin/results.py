@@ -20,7 +20,7 @@ from .poly import ffactor
 class RegimeLabel(str):
     """The regime's description (a str, as before) carrying its validity: ``conditions`` (SymPy
     boolean: E_F window and parameter conditions) and ``sample`` (the parameter point, name -> float,
-    at which roots were selected).  Built from a :class:`symkin.fermi.Regime` by :class:`Result`."""
+    at which roots were selected).  Built from a :class:`symkin.regimes.Regime` by :class:`Result`."""
 
     conditions = sp.true
     sample = MappingProxyType({})
@@ -58,7 +58,7 @@ class Result:
     model : str
         Name of the model.
     regime : str
-        Fermi-level regime (pass the :class:`symkin.fermi.Regime`: its conditions travel along).
+        Fermi-level regime (pass the :class:`symkin.regimes.Regime`: its conditions travel along).
     conditions : sympy boolean (property)
         Where the closed form holds: the E_F window and the parameter conditions of the regime
         (``sympy.true`` if unknown).  Printed by ``str``, the reports and the JSON.

@@ -165,7 +165,7 @@ def nernst(result: Result, order=1, *, T=None, values=None, model=None, observab
 def _convolve(result, T_val, values, model, observable, mu, weight, limit):
     from scipy.integrate import quad
 
-    from .fermi import regimes
+    from .regimes import regimes
 
     if model is None or observable is None:
         raise ThermalError("the exact convolution needs model= (the Model) and observable= (e.g. "
