@@ -25,7 +25,8 @@ import time
 import sympy as sp
 
 from symkin import anomalous_hall, spin_density, spin_orbit_torque
-from symkin import bands, disorder, fermi, geometry, kinetics, report
+from symkin import bands, disorder, fermi, geometry, kinetics
+from symkin.io import export, latex, pipeline
 from symkin import paper as symkin_paper
 from symkin.bands import k, theta
 from symkin.conventions import E_x, E_y, e, epsilon_F as eF, hbar, u_0
@@ -148,16 +149,16 @@ def main(out):
     # ---------------------------------------------------------------- exports
     os.makedirs(out, exist_ok=True)
     # the report reuses everything derived above (no second derivation)
-    stages = report.collect_stages(
+    stages = pipeline.collect_stages(
         model, bands=b, berry_connection=R, berry_curvature=Om, fermi_wavevector=fermi.fermi_wavevector(model),
         density_of_states=fermi.density_of_states(model), scattering_time=disorder.scattering_time(model),
         transport_time=disorder.transport_time(model), leading_distribution=kinetics.leading_distribution(model),
         extrinsic_velocity=beta, extrinsic_spin=kinetics.extrinsic_spin(model), side_jump_distribution=nsj,
         skew_distribution=nsk, observables={"hall": s, "spin": sd, "torque": tq})
-    paths = [report.write_latex(model, stages, out, observables=["hall", "spin", "torque"],
+    paths = [latex.write_latex(model, stages, out, observables=["hall", "spin", "torque"],
                                 source="derivations/ti_surface.py",
                                 description="Magnetic topological-insulator surface, paper Section VI")]
-    paths += report.write_exports(model, {"hall": s, "spin": sd, "torque": tq}, out, "ti_surface",
+    paths += export.write_exports(model, {"hall": s, "spin": sd, "torque": tq}, out, "ti_surface",
                                   source="derivations/ti_surface.py")
     for p in paths:
         print("wrote", p)

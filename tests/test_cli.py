@@ -18,7 +18,7 @@ import sympy as sp
 from symkin import anomalous_hall, spin_density
 from symkin.models import BUILTINS
 from symkin.models import ti_surface
-from symkin.report import REPORT_SECTIONS
+from symkin.io.latex import REPORT_SECTIONS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _SCRIPT = os.path.join(os.path.dirname(sys.executable), "symkin")
@@ -209,7 +209,7 @@ def test_json_samples_are_evaluations_of_the_expressions(doc):
 
 
 def test_json_samples_are_reproducible(doc):
-    from symkin.report import sample_points
+    from symkin.io.export import sample_points
     pts = sample_points(ti_surface(), None, 3, seed=0)
     assert [r["point"] for r in doc["samples"]["points"]] == pts
 
@@ -310,8 +310,8 @@ def test_usage_error(runs):
 
 
 def run_main(capsys, *argv):
-    """symkin.cli.main in process (the console script's code path, minus interpreter start-up)."""
-    from symkin.cli import main
+    """symkin.io.cli.main in process (the console script's code path, minus interpreter start-up)."""
+    from symkin.io.cli import main
     with pytest.raises(SystemExit) as info:
         main(list(argv))
     out, err = capsys.readouterr()
@@ -381,8 +381,8 @@ def _run(*args):
 
 def test_operator_response_equals_python_api(tmp_path):
     from symkin import response
-    from symkin.modelfile import load_model
-    from symkin.report import text_table
+    from symkin.io.modelfile import load_model
+    from symkin.io.export import text_table
     path = tmp_path / "ti_op.toml"
     path.write_text(TI_TOML + '\n[operators]\nspin_x = "sigma_x"\n')
     p = _run("derive", str(path), "--operator", "spin_x", "-q")

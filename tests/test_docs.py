@@ -8,7 +8,7 @@ import click
 import pytest
 
 import symkin
-from symkin.cli import cli
+from symkin.io.cli import cli
 from symkin.models import BUILTINS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
