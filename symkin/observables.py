@@ -25,7 +25,8 @@ import sympy as sp
 
 from . import conventions as cv
 from .bands import conj, k, polar_subs, z
-from .crossed import APPROX_CROSSED, CROSSED_LABELS, crossed_response
+from .contributions import labels as labels_of
+from .crossed import APPROX_CROSSED, crossed_response
 from .errors import ShapeError, engine_entry
 from .integrate import angular_average, laurent_coeff, radial_integral, sea_antiderivative
 from .kinetics import E_VEC, kinetics
@@ -36,9 +37,9 @@ from .results import Result
 from .skew3 import APPROX_SK3, third_order_response
 
 PAULI = tuple(sp.Matrix(m) for m in cv.PAULI)
-RESPONSE_LABELS = {"fermi_surface": "FS", "intrinsic": "int", "extrinsic": "ext", "side_jump": "sj",
-                   "skew": "sk"}
-SK3_LABEL = {"skew_third_order": "sk3"}  # issue 14: present only for disorder with <V^3> != 0
+#: the five pieces of Eq. 63 (labels, paper equations, formulas: symkin.contributions)
+RESPONSE_NAMES = ("fermi_surface", "intrinsic", "extrinsic", "side_jump", "skew")
+CROSSED_NAMES = ("crossed_X", "crossed_Psi")
 
 
 def _as_operators(model, O):
@@ -107,7 +108,7 @@ def _response(model, ops, regime, skew, crossed=False):
     kin = kinetics(model, regime, skew)
     rs = kin.rs
     n1 = kin.n_leading()
-    parts = {name: [] for name in RESPONSE_LABELS}
+    parts = {name: [] for name in RESPONSE_NAMES}
     nsj, nsk = (kin.n_side_jump(), kin.n_skew()) if n1 else ({}, {})
     for Op in ops:
         diag = lambda R, Op=Op: sp.diag(*[kin.band_matrix(Op, R)[i, i] for i in range(kin.n)])
@@ -119,17 +120,18 @@ def _response(model, ops, regime, skew, crossed=False):
     contributions = {name: sp.Matrix(vals) for name, vals in parts.items()}
     # --- beyond the paper (issue 14): third-order skew scattering of non-Gaussian disorder
     sk3 = third_order_response(kin, ops) if n1 else None
-    labels, approx = RESPONSE_LABELS, cv.APPROXIMATION
-    if sk3 is not None:
+    approx = cv.APPROXIMATION
+    if sk3 is not None:  # present only for disorder with <V^3> != 0
         contributions["skew_third_order"] = sp.Matrix(sk3)
-        labels, approx = {**RESPONSE_LABELS, **SK3_LABEL}, cv.APPROXIMATION + APPROX_SK3
+        approx = cv.APPROXIMATION + APPROX_SK3
     if crossed:
         for name, vals in (crossed_response(kin, ops) if n1 else
-                           {n: [sp.S.Zero] * len(ops) for n in CROSSED_LABELS}).items():
+                           {n: [sp.S.Zero] * len(ops) for n in CROSSED_NAMES}).items():
             contributions[name] = sp.Matrix(vals)
-        labels, approx = {**labels, **CROSSED_LABELS}, APPROX_CROSSED + "; " + approx
+        approx = APPROX_CROSSED + "; " + approx
     # --- end issue 14
-    return Result("response", contributions, r"\langle O\rangle", labels, approximation=approx,
+    return Result("response", contributions, r"\langle O\rangle", labels_of(contributions, "response"),
+                  approximation=approx,
                   model=model.name, regime=kin.regime, extra={"skew prescription": skew})
 
 
@@ -244,9 +246,6 @@ def _sea_at(kin, F, u, Lam, x):
 
 
 # ---------------------------------------------------------------------- named observables
-HALL_LABELS = {"intrinsic": "int", "extrinsic_velocity": "ext", "side_jump": "sj", "skew": "sk"}
-
-
 def _coeff(x, Ei):
     """Coefficient of a field component in an expression linear in E_x, E_y."""
     y = sp.diff(x, Ei)
@@ -269,7 +268,7 @@ def anomalous_hall(model: Model, regime=None, skew="fermi-shell", crossed=False)
         if extra in r.contributions:
             pick[extra] = extra
     contrib = {name: _coeff(-cv.e * r[src][0], cv.E_x) for name, src in pick.items()}
-    return Result("sigma_yx", contrib, r"\sigma_{yx}", {**r.labels, **HALL_LABELS}, model=model.name,
+    return Result("sigma_yx", contrib, r"\sigma_{yx}", labels_of(contrib, "sigma_yx"), model=model.name,
                   regime=r.regime, approximation=r.approximation, extra={"fermi_surface": _coeff(-cv.e * r.fermi_surface[0], cv.E_x)})
 
 
@@ -294,7 +293,7 @@ def spin_density(model: Model, regime=None, skew="fermi-shell", crossed=False) -
         raise ShapeError("spin_density uses the Pauli matrices of a 2x2 model")
     r = response(model, PAULI, regime, skew, crossed)
     return Result("spin density <s>", dict(r.contributions), r"\langle\mathbf{s}\rangle",
-                  {**r.labels, "fermi_surface": "Edel"}, model=model.name, regime=r.regime,
+                  labels_of(r.contributions, "spin_density"), model=model.name, regime=r.regime,
                   approximation=r.approximation)
 
 
@@ -320,7 +319,7 @@ def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None, skew="f
     fl = cross(s.fermi_surface)
     dl = cross(sum((v for n, v in s.contributions.items() if n != "fermi_surface"), sp.zeros(3, 1)))
     return Result("spin-orbit torque", {"field_like": fl, "damping_like": dl}, r"\boldsymbol{\tau}",
-                  {"field_like": "FL", "damping_like": "DL"}, model=model.name, regime=s.regime,
+                  labels_of(("field_like", "damping_like"), "spin_orbit_torque"), model=model.name, regime=s.regime,
                   approximation=s.approximation)
 
 
@@ -338,5 +337,5 @@ def spin_hall(model: Model, regime=None, skew="fermi-shell", crossed=False) -> R
     O = (sz * vy + vy * sz) / 2
     r = response(model, O, regime, skew, crossed)
     contrib = {name: _coeff(val[0], cv.E_x) for name, val in r.contributions.items()}
-    return Result("spin Hall <{s_z, v_y}/2>/E_x", contrib, r"\chi^{z}_{yx}", r.labels,
+    return Result("spin Hall <{s_z, v_y}/2>/E_x", contrib, r"\chi^{z}_{yx}", labels_of(contrib, "spin_hall"),
                   model=model.name, regime=r.regime, approximation=r.approximation)

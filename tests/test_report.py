@@ -19,7 +19,7 @@ from symkin.io.plot import plot_hall
 from symkin.bands import k, theta
 from symkin.conventions import E_x, E_y, e, epsilon_F as eF, hbar, u_0
 from symkin.models import M, ti_surface, v_F
-from symkin.observables import HALL_LABELS, RESPONSE_LABELS
+from symkin.contributions import labels
 from symkin.results import Result
 
 xi = M / eF
@@ -35,14 +35,14 @@ def model():
 
 @pytest.fixture(scope="module")
 def hall():
-    return Result("sigma_yx", HALL, r"\sigma_{yx}", HALL_LABELS, model="ti_surface", regime="conduction")
+    return Result("sigma_yx", HALL, r"\sigma_{yx}", labels(HALL, "sigma_yx"), model="ti_surface", regime="conduction")
 
 
 @pytest.fixture(scope="module")
 def spin():
     ref = paper.ti_spin_density()  # Eqs. 90-103 (symkin.paper)
     contrib = {name: ref[name] for name in ("fermi_surface", "intrinsic", "extrinsic", "side_jump", "skew")}
-    return Result("spin density <s>", contrib, r"\langle\mathbf{s}\rangle", {**RESPONSE_LABELS, "fermi_surface": "Edel"},
+    return Result("spin density <s>", contrib, r"\langle\mathbf{s}\rangle", labels(contrib, "spin_density"),
                   model="ti_surface", regime="conduction")
 
 

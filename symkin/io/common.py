@@ -23,44 +23,6 @@ OBSERVABLES = {
 }
 
 
-#: paper equation numbers of each contribution's closed form for the TI surface (Section VI)
-PAPER_EQS = {
-    "sigma_yx": {"intrinsic": 74, "extrinsic_velocity": 78, "side_jump": 82, "skew": 85, "total": 86},
-    "spin_density": {"fermi_surface": 90, "intrinsic": 96, "extrinsic": 99, "side_jump": 101, "skew": 103,
-                     "total": 104},
-    "spin_orbit_torque": {"field_like": 105, "damping_like": 105, "total": 105},
-    "spin_hall": {},
-}
-
-
-#: the general formulas of each contribution (paper equation number, LaTeX)
-HALL_FORMULAS = {
-    "intrinsic": (72, r"\sigma^{\mathrm{int}}_{yx} = \frac{e^2}{\hbar}\sum_{m,\mathbf k}\Omega^m_{\mathbf k,z}\,"
-                      r"n_{\mathrm{FD}}(\epsilon^m_{\mathbf k})"),
-    "extrinsic_velocity": (75, r"\sigma^{\mathrm{ext}}_{yx} = -\frac{e}{E_x}\sum_{m,\mathbf k}"
-                               r"n^{(-1)m}_{E\mathbf k}\,\beta^m_{\mathbf k,y}"),
-    "side_jump": (79, r"\sigma^{\mathrm{sj}}_{yx} = -\frac{e}{E_x}\sum_{m,\mathbf k}v^{mm}_{\mathbf k,y}\,"
-                      r"n^{(\mathrm{sj})m}_{E\mathbf k}"),
-    "skew": (83, r"\sigma^{\mathrm{sk}}_{yx} = -\frac{e}{E_x}\sum_{m,\mathbf k}v^{mm}_{\mathbf k,y}\,"
-                 r"n^{(\mathrm{sk})m}_{E\mathbf k}"),
-}
-
-
-SPIN_FORMULAS = {
-    "fermi_surface": (87, r"\langle\mathbf s\rangle^{\mathrm{Edel}} = \sum_{m,\mathbf k}\mathbf s^{mm}_{\mathbf k}"
-                          r"\,n^{(-1)m}_{E\mathbf k}"),
-    "intrinsic": (91, r"\langle\mathbf s\rangle^{\mathrm{int}} = \frac{ie\mathbf E}{\hbar}\cdot\sum_{nm\mathbf k}"
-                      r"(\mathcal T^{mn}_{\mathbf k}\mathcal R^{nm}_{\mathbf k} - \mathcal R^{mn}_{\mathbf k}"
-                      r"\mathcal T^{nm}_{\mathbf k})\,n_{\mathrm{FD}}(\epsilon^m_{\mathbf k})"),
-    "extrinsic": (97, r"\langle\mathbf s\rangle^{\mathrm{ext}} = \sum_{m,\mathbf k}n^{(-1)m}_{E\mathbf k}\,"
-                      r"\boldsymbol\gamma^m_{\mathbf k}"),
-    "side_jump": (100, r"\langle\mathbf s\rangle^{\mathrm{sj}} = \sum_{m,\mathbf k}\mathbf s^{mm}_{\mathbf k}\,"
-                       r"n^{(\mathrm{sj})m}_{E\mathbf k}"),
-    "skew": (102, r"\langle\mathbf s\rangle^{\mathrm{sk}} = \sum_{m,\mathbf k}\mathbf s^{mm}_{\mathbf k}\,"
-                  r"n^{(\mathrm{sk})m}_{E\mathbf k}"),
-}
-
-
 def observable_keys(choice):
     """CLI choices ('hall', ..., 'all') -> list of CLI observable names in display order."""
     return list(OBSERVABLES) if choice == "all" else [choice]

@@ -20,7 +20,8 @@ import sympy as sp
 from .. import __version__
 from .. import conventions as cv
 from ..regimes import get_regime
-from .common import OBSERVABLES, PAPER, PAPER_EQS, SCHEMA, is_matrix, split_orders, value_at
+from ..contributions import paper_equations
+from .common import OBSERVABLES, PAPER, SCHEMA, is_matrix, split_orders, value_at
 from .plot import plot_hall
 
 def expr_entry(x):
@@ -57,7 +58,7 @@ def json_document(model, results, regime=None, samples=0, seed=0, source=None):
                  "regime": r.regime, "conditions": sp.sstr(r.conditions), "sample": r.sample,
                  "approximation": r.approximation,
                  "contributions": list(r.contributions), "labels": dict(r.labels),
-                 "paper_equations": dict(PAPER_EQS.get(key, {})),
+                 "paper_equations": paper_equations(key, r.contributions),
                  "expressions": {n: expr_entry(x) for n, x in r.items()}}
         obs[key] = entry
         syms |= r.free_symbols
@@ -173,8 +174,8 @@ def text_table(r, width=None, unicode=None, key=None):
     of each closed form, and the approximation."""
     unicode = unicode_ok() if unicode is None else unicode
     width = width or max(60, min(shutil.get_terminal_size((100, 24)).columns, 160))
-    eqs = PAPER_EQS.get(key, {}) if key else {}
     names = [n for n, _ in r.items()]
+    eqs = paper_equations(key, names[:-1])
     w1 = max(len(n) for n in names)
     w2 = 8
     avail = max(30, width - w1 - w2 - 7)

@@ -15,8 +15,8 @@ from .. import __version__
 from .. import conventions as cv
 from ..bands import k as _k
 from ..poly import ffactor
-from .common import (HALL_FORMULAS, OBSERVABLES, PAPER, PAPER_EQS, SPIN_FORMULAS, is_matrix, model_mass,
-                     safe_filename, split_orders)
+from ..contributions import formula, paper_equations
+from .common import OBSERVABLES, PAPER, is_matrix, model_mass, safe_filename, split_orders
 from .pipeline import Unavailable
 
 def _lam_form(expr, d2, lam):
@@ -307,8 +307,7 @@ def _observable_section(d, o, r, model):
     if isinstance(r, Unavailable):
         d.na(title, r)
         return
-    eqs = PAPER_EQS.get(key, {})
-    formulas = HALL_FORMULAS if key == "sigma_yx" else SPIN_FORMULAS if key == "spin_density" else {}
+    eqs = paper_equations(key, r.contributions)
     if key == "sigma_yx":
         d.para(r"$\sigma_{yx} = j_y/E_x$ with $\mathbf j = -e\,\mathrm{Tr}(\mathbf v f)$: four contributions "
                r"[Eqs.~72--86].")
@@ -322,7 +321,7 @@ def _observable_section(d, o, r, model):
     elif key == "spin_hall":
         d.para(r"Spin-current response $\langle\{\sigma_z, \hat v_y\}/2\rangle/E_x$ (multiply by $\hbar/2$ for "
                r"angular momentum); no closed form in the paper.")
-    gen = [("", formulas[n][1], _tag(formulas[n][0])) for n, _ in r.items() if n in formulas]
+    gen = [("", f[1], _tag(f[0])) for f in (formula(key, n) for n in r.contributions) if f]
     if gen:
         d.para("General expressions:")
         d.add("\\begin{align*}\n" + " \\\\\n".join(f"& {rhs}{t}" for _, rhs, t in gen) + "\n\\end{align*}\n")
