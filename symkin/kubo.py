@@ -177,7 +177,7 @@ def _radial_mesh(peaks, widths, L, n_core=16, n_gl=12, n_far=24, n_tail=48, leve
 def _k_mesh(cm, sh_roots, Gamma, E, n_theta, k_cut=None):
     """Polar mesh: (kx, ky, w) with ``sum_k -> sum w``."""
     theta = 2 * np.pi * np.arange(n_theta) / n_theta
-    ti, rr, bd = nm._roots(cm, theta, E)
+    ti, rr, bd = nm.shell_roots(cm, theta, E)
     kxs, kys, ws = [], [], []
     L = cm.k_scale
     # pole widths: Gamma_band/|d e/dr| at the roots
@@ -232,7 +232,7 @@ def kubo_streda_I(cm, Afs, E, x, rho_w, n_theta=64, ladder=True, k_cut=None):
 
 def _streda_II(cm, Afs, E, n_theta=64, n_shell=64):
     r"""Clean-limit Fermi-sea Streda term ``K^II(A_o, B_j)``, ``B_j = -(e/hbar) dH/dk_j``."""
-    sea = nm.sea_integral_occupied(cm, E, nm._intrinsic_integrand(cm, Afs, cm.e, E), n_theta=n_theta)
+    sea = nm.sea_integral_occupied(cm, E, nm.intrinsic_integrand(cm, Afs, cm.e, E), n_theta=n_theta)
     sea = np.asarray(sea).reshape(len(Afs), 2)
     sh = nm.fermi_shell(cm, E, n_shell)
     idx = np.arange(sh.n)
@@ -284,12 +284,12 @@ def response(model, values, O, band="conduction", *, etas=DEFAULT_ETAS, n_theta=
     -------
     KuboResponse
     """
-    Ol = nm._as_list(O)
+    Ol = nm.as_operator_list(O)
     cm = nm.CompiledModel(model, values, gauge_seed)
     for o in Ol:
         model.validate_operator(o)
     Afs = [cm.operator(o) for o in Ol]
-    E = nm._fermi_energy(cm, band) if energy is None else float(energy)
+    E = nm.fermi_energy(cm, band) if energy is None else float(energy)
     sh = nm.fermi_shell(cm, E, max(n_theta, 64))
     rho_w = sh.rho_w
     dos = np.trace(rho_w).real

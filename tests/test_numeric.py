@@ -323,7 +323,7 @@ def test_matrix_compilation_polynomial_and_lambdify_paths():
     poly = sp.Matrix([[kx**2 - 3 * ky, 2 * kx * ky - sp.I * ky**3], [2 * kx * ky + sp.I * ky**3, 0.5]])
     nonpoly = sp.Matrix([[sp.sqrt(1 + kx**2), sp.exp(-ky**2)], [sp.exp(-ky**2), sp.cos(kx * ky)]])
     x, y = np.array([0.3, -1.2]), np.array([0.7, 0.4])
-    f, g = numeric._MatFun(poly, kx, ky), numeric._MatFun(nonpoly, kx, ky)
+    f, g = numeric.MatFun(poly, kx, ky), numeric.MatFun(nonpoly, kx, ky)
     assert f.terms is not None and g.terms is None
     for F, M in ((f, poly), (g, nonpoly)):
         for k in (None, kx, ky):
