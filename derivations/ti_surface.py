@@ -117,7 +117,7 @@ def main(out):
 
     s = anomalous_hall(model)
     ref = symkin_paper.ti_sigma_yx()     # Eqs. 74-86, typed in once (symkin.paper)
-    eqs = {"intrinsic": "74", "extrinsic_velocity": "78", "side_jump": "82", "skew": "85", "total": "86"}
+    eqs = {"intrinsic": "74", "extrinsic": "78", "side_jump": "82", "skew": "85", "total": "86"}
     for name, eq in eqs.items():
         check(eq, f"sigma_yx {name}", s[name], ref[name])
 
@@ -135,7 +135,7 @@ def main(out):
     check("105", "torque, damping-like", tq.damping_like, ref_t["damping_like"])
 
     # v = -v_F z x sigma  =>  sigma_yx = j_y/E_x = e v_F <s_x>/E_x, term by term (end of Section VI)
-    pairs = {"intrinsic": "intrinsic", "extrinsic_velocity": "extrinsic", "side_jump": "side_jump",
+    pairs = {"intrinsic": "intrinsic", "extrinsic": "extrinsic", "side_jump": "side_jump",
              "skew": "skew", "total": "total"}
     for h, sname in pairs.items():
         sx_part = sd[sname][0]

@@ -255,15 +255,15 @@ def _coeff(x, Ei):
 @engine_entry
 def anomalous_hall(model: Model, regime=None, skew="fermi-shell", crossed=False) -> Result:
     r"""Anomalous Hall conductivity :math:`\sigma_{yx} = j_y/E_x` and its four contributions
-    (paper Eqs. 72-86): ``intrinsic`` (Berry curvature, Fermi sea), ``extrinsic_velocity``
-    (:math:`\beta`), ``side_jump`` (:math:`n^{sj}` from J_E) and ``skew`` (:math:`n^{sk}`).
+    (paper Eqs. 72-86): ``intrinsic`` (Berry curvature, Fermi sea), ``extrinsic`` (the extrinsic
+    velocity :math:`\beta`; former name ``extrinsic_velocity``, deprecated), ``side_jump``
+    (:math:`n^{sj}` from J_E) and ``skew`` (:math:`n^{sk}`).
 
     Computed as :func:`response` of :math:`\hat v_y = \hbar^{-1}\partial H/\partial k_y` with
     :math:`j = -e\langle v\rangle` (one mechanism for every observable).
     """
     r = response(model, model.velocity_operator()[1], regime, skew, crossed)
-    pick = {"intrinsic": "intrinsic", "extrinsic_velocity": "extrinsic", "side_jump": "side_jump",
-            "skew": "skew"}
+    pick = {"intrinsic": "intrinsic", "extrinsic": "extrinsic", "side_jump": "side_jump", "skew": "skew"}
     for extra in ("skew_third_order", "crossed_X", "crossed_Psi"):  # issue 14
         if extra in r.contributions:
             pick[extra] = extra

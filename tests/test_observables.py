@@ -87,7 +87,7 @@ def test_torque_accepts_tuple_and_rejects_bad_m(ti):
 def test_sigma_equals_e_vF_sx_term_by_term(ti, spin):
     """TI identity v = -v_F z x sigma  =>  sigma_yx = e v_F <s_x>/E_x, for every contribution."""
     s = anomalous_hall(ti)
-    pairs = {"intrinsic": "intrinsic", "extrinsic_velocity": "extrinsic", "side_jump": "side_jump",
+    pairs = {"intrinsic": "intrinsic", "extrinsic": "extrinsic", "side_jump": "side_jump",
              "skew": "skew"}
     for hall, sd in pairs.items():
         assert same(s[hall], e * v_F * sp.diff(spin[sd][0], Ex)), hall

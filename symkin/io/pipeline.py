@@ -27,7 +27,6 @@ from ..geometry import berry_connection, berry_curvature
 from ..kinetics import (extrinsic_spin, extrinsic_velocity, leading_distribution, side_jump_distribution,
                         skew_distribution)
 from ..regimes import get_regime
-from ..results import Result
 from .common import OBSERVABLES, compute_observable
 
 @dataclass(frozen=True)
@@ -258,25 +257,6 @@ def _note(out):
     return f" ({len(bad)} not available)" if bad else ""
 
 
-def _portable(out):
-    """Results hold MappingProxy fields (not picklable): ship their fields across processes."""
-    return {k: (("__Result__", {f: (dict(getattr(v, f)) if f in ("contributions", "labels", "extra")
-                                    else getattr(v, f))
-                                for f in ("quantity", "contributions", "symbol", "labels", "approximation",
-                                          "model", "regime", "extra")})
-                if isinstance(v, Result) else v) for k, v in out.items()}
-
-
-def _restore(out):
-    return {k: (Result(**v[1]) if isinstance(v, tuple) and len(v) == 2 and v[0] == "__Result__" else v)
-            for k, v in out.items()}
-
-
-def _run_task_portable(keys, model, regime, timeout, strict):
-    out, dt = run_task(keys, model, regime, timeout, strict)
-    return _portable(out), dt
-
-
 def _run_parallel(model, regime, tasks, jobs, progress, timeout, strict):
     results = {}
     pending = list(tasks)
@@ -287,7 +267,7 @@ def _run_parallel(model, regime, tasks, jobs, progress, timeout, strict):
             while pending and len(running) < jobs:
                 title, keys = pending.pop(0)
                 progress.start(title)
-                running[pool.submit(_run_task_portable, keys, model, regime, timeout, strict)] = title
+                running[pool.submit(run_task, keys, model, regime, timeout, strict)] = title
         submit()
         while running:
             done, _ = cf.wait(list(running), return_when=cf.FIRST_COMPLETED)
@@ -297,7 +277,6 @@ def _run_parallel(model, regime, tasks, jobs, progress, timeout, strict):
                     out, _ = fut.result()
                 except cf.process.BrokenProcessPool as exc:
                     raise OSError(str(exc)) from None
-                out = _restore(out)
                 results.update(out)
                 progress.done(title, _note(out))
             submit()

@@ -33,10 +33,11 @@ Accuracy and scope
 from .fermi import TWO_PI_SQ, Shell, band_diagonal, fermi_shell, sea_integral_occupied, shell_roots
 from .kinetics import ShellKinetics, born_rate, solve_shell
 from .model import CompiledModel, MatFun, compile_model
-from .observables import (HallResponse, Response, anomalous_hall, as_operator_list, fermi_energy, fermi_sea,
-                          intrinsic_integrand, pauli, response, spin_density)
+from .observables import (RESPONSE_NAMES, anomalous_hall, as_operator_list, chain, fermi_energy, fermi_sea,
+                          intrinsic_integrand, pauli, regime_argument, regime_label, response,
+                          spin_density)
 
-__all__ = ["CompiledModel", "MatFun", "Shell", "ShellKinetics", "Response", "HallResponse", "compile_model",
+__all__ = ["CompiledModel", "MatFun", "Shell", "ShellKinetics", "compile_model", "chain", "RESPONSE_NAMES",
            "fermi_shell", "shell_roots", "band_diagonal", "solve_shell", "born_rate", "response",
            "anomalous_hall", "spin_density", "fermi_sea", "intrinsic_integrand", "sea_integral_occupied",
-           "fermi_energy", "as_operator_list", "pauli", "TWO_PI_SQ"]
+           "fermi_energy", "regime_argument", "regime_label", "as_operator_list", "pauli", "TWO_PI_SQ"]

@@ -8,98 +8,53 @@ added, paper/NOTES.md), ``extrinsic``, ``side_jump`` and ``skew``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import warnings
 
 import numpy as np
 import sympy as sp
 
 from .. import conventions as cv
+from ..contributions import labels
 from ..errors import RegimeError, ShapeError
+from ..regimes import Regime, get_regime
+from ..results import Result
 from .fermi import sea_integral_occupied
 from .kinetics import ShellKinetics
 from .model import CompiledModel
 
-__all__ = ["Response", "HallResponse", "response", "anomalous_hall", "spin_density", "fermi_sea",
-           "intrinsic_integrand", "fermi_energy", "as_operator_list", "pauli"]
+__all__ = ["response", "anomalous_hall", "spin_density", "fermi_sea",
+           "intrinsic_integrand", "fermi_energy", "regime_argument", "regime_label", "as_operator_list", "pauli", "chain", "RESPONSE_NAMES"]
+
+#: the five pieces of Eq. 63, as in the closed form (symkin.observables)
+RESPONSE_NAMES = ("fermi_surface", "intrinsic", "extrinsic", "side_jump", "skew")
 
 
-@dataclass(frozen=True)
-class Response:
-    r"""Linear response of a list of operators to a uniform field, split by mechanism.
-
-    Each field is an array of shape ``(n_O, 2)``: row = operator, column 0 = response to a unit
-    ``E_x``, column 1 = to a unit ``E_y``.
-
-    Attributes
-    ----------
-    fermi_surface : ndarray
-        ``sum_k O^{mm} n^(-1)m`` (Eq. 27; Drude / Edelstein, ~ 1/u_0^2).
-    intrinsic : ndarray
-        Fermi-sea interband term (Eqs. 72, 91).
-    extrinsic : ndarray
-        ``sum_k Tr[T_O J(n^(-1))]`` (extrinsic velocity / spin, Eqs. 44, 58, 75, 97).
-    side_jump : ndarray
-        ``sum_k O^{mm} n^sj`` (Eqs. 37, 38, 79, 100).
-    skew : ndarray
-        ``sum_k O^{mm} n^sk`` on every shell (Eqs. 35, 36, 83, 102).
-    total : ndarray
-        The sum of the five.
-    energy : float
-        The Fermi energy used.
-    diagnostics : dict
-        ``n_shell_points``; ``rhs_mean_n1``/``rhs_mean_sj`` (relative shell averages of the sources
-        removed before the Boltzmann solves, ~1e-16 when particle number is conserved);
-        ``skew_shells`` (energy, or energy range, of the off-shell skew shells per band);
-        ``skew_fermi_shell``/``skew_other_shells`` (the skew split by the shell that carries it).
-    """
-
-    fermi_surface: np.ndarray
-    intrinsic: np.ndarray
-    extrinsic: np.ndarray
-    side_jump: np.ndarray
-    skew: np.ndarray
-    energy: float
-    diagnostics: dict = field(default_factory=dict)
-
-    @property
-    def total(self):
-        return self.fermi_surface + self.intrinsic + self.extrinsic + self.side_jump + self.skew
-
-    def __getitem__(self, name):
-        return getattr(self, name)
+def regime_argument(regime, band, where):
+    """``regime=`` with the former ``band=`` still accepted (DeprecationWarning)."""
+    if band is not None:
+        warnings.warn(f"{where}(band=...) is now regime=...", DeprecationWarning, stacklevel=3)
+        if regime is None:
+            return band
+    return regime
 
 
-@dataclass(frozen=True)
-class HallResponse:
-    r"""Anomalous Hall conductivity ``sigma_yx = j_y/E_x`` by mechanism (floats).
-
-    ``extrinsic_velocity`` is Eq. 75, ``side_jump`` Eq. 79, ``skew`` Eq. 83, ``intrinsic`` Eq. 72;
-    ``fermi_surface`` is the Drude part of ``sigma_yx`` (zero for isotropic models).
-    ``diagnostics`` as in :class:`Response`, with the skew split converted to ``sigma_yx``.
-    """
-
-    fermi_surface: float
-    intrinsic: float
-    extrinsic_velocity: float
-    side_jump: float
-    skew: float
-    energy: float
-    diagnostics: dict = field(default_factory=dict)
-
-    @property
-    def total(self):
-        return self.fermi_surface + self.intrinsic + self.extrinsic_velocity + self.side_jump + self.skew
-
-    def __getitem__(self, name):
-        return getattr(self, name)
-
-
-def fermi_energy(cm, band):
-    if band in ("conduction", "c", "+", 1, None):
+def fermi_energy(cm, regime=None):
+    """The Fermi energy ``E_F = +/- epsilon_F`` of a regime: + for None and 'conduction', - for
+    'valence'; a :class:`symkin.regimes.Regime` or another regime name of the model by its sign."""
+    if regime in ("conduction", "c", "+", 1, None):
         return cm.eF
-    if band in ("valence", "v", "-", -1):
+    if regime in ("valence", "v", "-", -1):
         return -cm.eF
-    raise RegimeError(f"band must be 'conduction' or 'valence', got {band!r}")
+    if not isinstance(regime, (str, Regime)):
+        raise RegimeError(f"regime must be a name or a symkin Regime, got {regime!r}")
+    return get_regime(cm.model, regime).sign * cm.eF
+
+
+def regime_label(regime, E):
+    """The ``Result.regime`` of a numeric route: the Regime itself, else its name and the energy used."""
+    if isinstance(regime, Regime):
+        return regime
+    return f"E_F = {E:.6g}" if regime is None else f"{regime} (E_F = {E:.6g})"
 
 
 def as_operator_list(O):
@@ -113,8 +68,8 @@ def pauli():
     return tuple(sp.Matrix(m) for m in cv.PAULI)
 
 
-def response(model, values, O, n_points=400, band="conduction", *, n_cheb=24, n_sea=None,
-             gauge_seed=None, energy=None, skew="fermi-shell"):
+def response(model, values, O, n_points=400, regime=None, *, n_cheb=24, n_sea=None,
+             gauge_seed=None, energy=None, skew="fermi-shell", band=None):
     r"""Linear response ``delta<O> = sum_mu chi_mu E_mu`` of operators ``O`` (semiclassical chain).
 
     Parameters
@@ -127,8 +82,10 @@ def response(model, values, O, n_points=400, band="conduction", *, n_cheb=24, n_
     n_points : int
         Rays (uniform angles) on the Fermi contour; the Fermi-sea term uses the same number of
         angles.
-    band : {'conduction', 'valence'}
-        ``E_F = +epsilon_F`` or ``-epsilon_F``.
+    regime : None, str or Regime
+        ``E_F = +epsilon_F`` (None, 'conduction') or ``-epsilon_F`` ('valence'); a regime of the
+        model (name or :class:`symkin.regimes.Regime`) by its sign.  ``band=`` is its former name
+        (deprecated).
     n_cheb : int
         Chebyshev nodes in energy for the skew shells away from ``E_F`` when their energies vary
         along the contour (anisotropic models).
@@ -143,28 +100,39 @@ def response(model, values, O, n_points=400, band="conduction", *, n_cheb=24, n_
 
     Returns
     -------
-    Response
-        Arrays of shape ``(len(O), 2)``.
+    Result
+        ``backend='numeric'``; the contributions ``fermi_surface``, ``intrinsic``, ``extrinsic``,
+        ``side_jump``, ``skew`` are arrays of shape ``(len(O), 2)`` (row = operator, column = unit
+        ``E_x``, unit ``E_y``); ``r.energy`` is the Fermi energy used, ``r.diagnostics``:
+        ``n_shell_points``, ``rhs_mean_n1``/``rhs_mean_sj`` (relative shell averages of the sources
+        removed before the Boltzmann solves, ~1e-16 when particle number is conserved),
+        ``skew_shells`` (energy, or energy range, of the off-shell skew shells per band),
+        ``skew_fermi_shell``/``skew_other_shells`` (the skew split by the shell that carries it).
     """
+    regime = regime_argument(regime, band, "symkin.numeric.response")
     Ol = as_operator_list(O)
     cm = CompiledModel(model, values, gauge_seed)
     for o in Ol:
         model.validate_operator(o)
     Ofs = [cm.operator(o) for o in Ol]
-    E = fermi_energy(cm, band) if energy is None else float(energy)
-    return chain(cm, Ofs, E, n_points, n_cheb, n_sea or n_points, skew)
+    E = fermi_energy(cm, regime) if energy is None else float(energy)
+    parts, diag = chain(cm, Ofs, E, n_points, n_cheb, n_sea or n_points, skew)
+    return Result("response", parts, r"\langle O\rangle", labels(parts, "response"), model=model.name,
+                  regime=regime_label(regime, E), extra={"energy": E, "diagnostics": diag, "skew prescription": skew},
+                  backend="numeric")
 
 
 def chain(cm, Ofs, E, n_points, n_cheb, n_sea, skew="fermi-shell"):
-    """The five pieces of the response of the compiled operators ``Ofs`` at the Fermi energy ``E``."""
+    """The five pieces ({name: (n_o, 2) array}) of the response of the compiled operators ``Ofs`` at
+    the Fermi energy ``E``, and the diagnostics of the shell solves."""
     kin = ShellKinetics(cm, E, n_points, n_cheb)
     Oss, Osa = kin.operators(Ofs)
-    fs = kin.fermi_sum(Oss, kin.n_leading)
-    ext = kin.extrinsic(Osa)
-    sj = kin.fermi_sum(Oss, kin.n_side_jump)
-    sk = kin.skew(Ofs, Oss, skew)
-    intr = fermi_sea(cm, Ofs, E, n_sea)
-    return Response(fs, intr, ext, sj, sk, E, kin.diagnostics)
+    parts = {"fermi_surface": kin.fermi_sum(Oss, kin.n_leading),
+             "intrinsic": fermi_sea(cm, Ofs, E, n_sea),
+             "extrinsic": kin.extrinsic(Osa),
+             "side_jump": kin.fermi_sum(Oss, kin.n_side_jump),
+             "skew": kin.skew(Ofs, Oss, skew)}
+    return parts, kin.diagnostics
 
 
 def fermi_sea(cm, Ofs, E, n_theta=400):
@@ -196,7 +164,7 @@ def intrinsic_integrand(cm, Ofs, hbar_e, E):
     return F
 
 
-def anomalous_hall(model, values, n_points=400, band="conduction", **kw):
+def anomalous_hall(model, values, n_points=400, regime=None, *, band=None, **kw):
     r"""Anomalous Hall conductivity ``sigma_yx = j_y/E_x = -e <v_y>/E_x`` by mechanism.
 
     ``v_y = (1/hbar) dH/dk_y``.  For the TI surface (Eq. 68) with ``xi = M/epsilon_F`` and
@@ -206,21 +174,28 @@ def anomalous_hall(model, values, n_points=400, band="conduction", **kw):
 
     Returns
     -------
-    HallResponse
+    Result
+        ``backend='numeric'``, floats ``intrinsic`` (Eq. 72), ``extrinsic`` (Eq. 75), ``side_jump``
+        (Eq. 79), ``skew`` (Eq. 83) and ``fermi_surface`` (the Drude part of sigma_yx, zero for
+        isotropic models; in the total); ``diagnostics`` as :func:`response`, the skew split
+        converted to sigma_yx.
     """
+    regime = regime_argument(regime, band, "symkin.numeric.anomalous_hall")
     vy = model.velocity_operator()[1]
-    r = response(model, values, [vy], n_points=n_points, band=band, **kw)
+    r = response(model, values, [vy], n_points=n_points, regime=regime, **kw)
     e_ch = float(values.get("e", 1.0))
     f = lambda x: float(-e_ch * x[0, 0])  # noqa: E731
     diag = dict(r.diagnostics)
     for key in ("skew_fermi_shell", "skew_other_shells"):
         if key in diag:
             diag[key] = f(diag[key])
-    return HallResponse(f(r.fermi_surface), f(r.intrinsic), f(r.extrinsic), f(r.side_jump),
-                        f(r.skew), r.energy, diag)
+    names = ("intrinsic", "extrinsic", "side_jump", "skew", "fermi_surface")
+    contrib = {n: f(r[n]) for n in names}
+    return Result("sigma_yx", contrib, r"\sigma_{yx}", labels(contrib, "sigma_yx"), model=model.name,
+                  regime=r.regime, extra={**r.extra, "diagnostics": diag}, backend="numeric")
 
 
-def spin_density(model, values, n_points=400, band="conduction", **kw):
+def spin_density(model, values, n_points=400, regime=None, *, band=None, **kw):
     r"""Spin density ``<sigma>`` (Pauli, no hbar/2) per unit field: :func:`response` with
     ``O = (sigma_x, sigma_y, sigma_z)`` (two-band models).
 
@@ -228,6 +203,10 @@ def spin_density(model, values, n_points=400, band="conduction", **kw):
     ``1/tau = pi u_0^2 rho/hbar``: ``<s> = -e tau v_F rho (1-xi^2)/(1+3xi^2) z x E
     + 4 e hbar v_F rho M/epsilon_F^2 (1+xi^2)/(1+3xi^2)^2 E``.
     """
+    regime = regime_argument(regime, band, "symkin.numeric.spin_density")
     if model.n_bands != 2:
         raise ShapeError("spin_density with Pauli matrices needs a two-band model")
-    return response(model, values, list(pauli()), n_points=n_points, band=band, **kw)
+    r = response(model, values, list(pauli()), n_points=n_points, regime=regime, **kw)
+    return Result("spin density <s>", dict(r.contributions), r"\langle\mathbf{s}\rangle",
+                  labels(r.contributions, "spin_density"), model=model.name, regime=r.regime, extra=r.extra,
+                  backend="numeric")
