@@ -25,14 +25,16 @@ import sympy as sp
 
 from . import conventions as cv
 from .bands import conj, k, polar_subs, z
+from .blocks import restrict, two_band_blocks
 from .contributions import labels as labels_of
 from .crossed import APPROX_CROSSED, crossed_response
 from .errors import ShapeError, engine_entry
-from .integrate import angular_average, laurent_coeff, radial_integral, sea_antiderivative
+from .integrate import angular_average, radial_integral, sea_antiderivative
 from .kinetics import E_VEC, kinetics
 from .model import Model, dagger
 from .internal import internal
 from .poly import ffactor
+from .regimes import get_regime
 from .results import Result
 from .skew3 import APPROX_SK3, third_order_response
 
@@ -87,9 +89,6 @@ def response(model: Model, O, regime=None, skew="fermi-shell", crossed=False) ->
 
 def _block_response(model, ops, regime, skew, crossed=False):
     """N x N model of decoupled 2 x 2 blocks: the sum of the blocks' responses (symkin.blocks)."""
-    from .blocks import restrict, two_band_blocks
-    from .regimes import get_regime
-
     reg = get_regime(model, regime)
     parts = []
     bl = two_band_blocks(model)

@@ -75,3 +75,76 @@ def test_spin_density_routes_agree():
         closed = f(**VALUES, E_x=Ex, E_y=Ey)
         for name, x in n.items():
             assert np.allclose(x[:, col], closed[name], rtol=1e-10, atol=1e-12)
+
+
+# ------------------------------------------------------------------------------- the layout
+import ast  # noqa: E402
+import pathlib  # noqa: E402
+
+import symkin  # noqa: E402
+
+ROOT = pathlib.Path(symkin.__file__).parent
+#: the chain in import order = paper order (the disorder model is input, like H; its kernel gets the
+#: band-basis overlaps handed in, so it needs nothing of the chain)
+CHAIN = ("disorder", "model", "bands", "blocks", "regimes", "fermi", "geometry", "kinetics", "skew3", "crossed",
+         "observables")
+#: what every stage may use; knows no physics stage
+FOUNDATION = ("conventions", "errors", "internal", "poly", "integrate", "contributions", "results", "paper")
+
+
+def _imports():
+    """{module: [(imported module, top level?)]} of every relative import in the package."""
+    out = {}
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT).with_suffix("")
+        parts = list(rel.parts)
+        name = ".".join(p for p in parts if p != "__init__") or "__init__"
+        pkg = parts[:-1]
+        tree = ast.parse(path.read_text())
+        top = {id(n) for n in tree.body}
+        found = []
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom) or not node.level:
+                continue
+            base = pkg[:len(pkg) - (node.level - 1)] if node.level > 1 else pkg
+            targets = [base + node.module.split(".")] if node.module else [base + [a.name] for a in node.names]
+            for t in targets:
+                if (ROOT.joinpath(*t).with_suffix(".py").exists() or ROOT.joinpath(*t, "__init__.py").exists()):
+                    found.append((".".join(t), id(node) in top))
+        out[name] = found
+    return out
+
+
+def test_chain_imports_follow_the_paper_order():
+    imports = _imports()
+    for i, mod in enumerate(CHAIN):
+        for target, top in imports[mod]:
+            if target in CHAIN:
+                assert CHAIN.index(target) < i, f"{mod} imports the later stage {target}"
+                assert top, f"{mod} imports the stage {target} lazily (inside a function)"
+    for mod in FOUNDATION:
+        assert not [t for t, _ in imports[mod] if t in CHAIN], f"{mod} imports a stage of the chain"
+
+
+def test_no_import_circle():
+    graph = {m: {t for t, _ in ts if t != "__init__"} for m, ts in _imports().items() if m != "__init__"}
+    state = {}
+
+    def visit(m, path):
+        if state.get(m) == 1:
+            raise AssertionError("import circle: " + " -> ".join(path[path.index(m):] + [m]))
+        if state.get(m) == 2:
+            return
+        state[m] = 1
+        for t in sorted(graph.get(m, ())):
+            visit(t, path + [m])
+        state[m] = 2
+
+    for m in sorted(graph):
+        visit(m, [])
+
+
+def test_modules_stay_small():
+    big = {str(p.relative_to(ROOT)): n for p in ROOT.rglob("*.py")
+           if (n := len(p.read_text().splitlines())) > 520}
+    assert set(big) <= {"fermi.py"}, big  # fermi.py: RingSet, being split by job (issue 12)

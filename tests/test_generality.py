@@ -144,9 +144,8 @@ def test_k_dependent_mass_and_particle_hole_asymmetry_against_numeric():
 
 def test_fermi_circle_quantities_refuse_the_gap():
     """tau, tau_tr and the extrinsic vertex live on the Fermi circle: one RegimeError in the gap."""
-    from symkin import disorder
-    from symkin.kinetics import extrinsic_velocity
-    for f in (disorder.scattering_time, disorder.transport_time, extrinsic_velocity):
+    from symkin.kinetics import extrinsic_velocity, scattering_time, transport_time
+    for f in (scattering_time, transport_time, extrinsic_velocity):
         with pytest.raises(errors.RegimeError, match="no Fermi circle"):
             f(ti_surface(), "gap")
 

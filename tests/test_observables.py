@@ -3,7 +3,7 @@ import pytest
 import sympy as sp
 
 from symkin import anomalous_hall, errors, paper, response, spin_density, spin_hall, spin_orbit_torque
-from symkin.disorder import scattering_time
+from symkin.kinetics import scattering_time
 from symkin.kinetics import extrinsic_spin, extrinsic_velocity, extrinsic_vertex, kinetics
 from symkin.models import M, k_x, sx, sy, sz, ti_surface, v_F
 from symkin.observables import extrinsic_trace

@@ -11,8 +11,8 @@ import sympy as sp
 
 import symkin
 from symkin import conventions as cv
-from symkin.internal import Internal, check_no_internal, internal
-from symkin.errors import InternalSymbolError, SymkinError
+from symkin.internal import Internal, internal
+from symkin.errors import InternalSymbolError, SymkinError, check_no_internal
 from symkin.model import Model
 from symkin.models import BUILTINS
 

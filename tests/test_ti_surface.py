@@ -4,7 +4,7 @@ import sympy as sp
 
 from symkin import anomalous_hall, drude_conductivity, hall_angle, paper
 from symkin.bands import bands, k, theta
-from symkin.disorder import born_product, phi, scattering_time, transport_time
+from symkin.kinetics import born_product, phi, scattering_time, transport_time
 from symkin.fermi import density_of_states, fermi_wavevector
 from symkin.geometry import berry_connection, berry_curvature
 from symkin.kinetics import (extrinsic_velocity, leading_distribution, side_jump_distribution,

@@ -20,12 +20,11 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..bands import bands
-from ..disorder import scattering_time, transport_time
 from ..errors import SymkinError
 from ..fermi import density_of_states, fermi_wavevector
 from ..geometry import berry_connection, berry_curvature
-from ..kinetics import (extrinsic_spin, extrinsic_velocity, leading_distribution, side_jump_distribution,
-                        skew_distribution)
+from ..kinetics import (extrinsic_spin, extrinsic_velocity, leading_distribution, scattering_time,
+                        side_jump_distribution, skew_distribution, transport_time)
 from ..regimes import get_regime
 from .common import OBSERVABLES, compute_observable
 
