@@ -326,9 +326,17 @@ def _diag(M):
     return sp.diag(*[M[i, i] for i in range(M.shape[0])])
 
 
-@lru_cache(maxsize=32)
 def kinetics(model: Model, regime=None, skew="fermi-shell") -> Kinetics:
-    """The (memoised) kinetic chain of ``model`` in ``regime`` (default: conduction band)."""
+    """The (memoised) kinetic chain of ``model`` in ``regime`` (default: conduction band).
+
+    The regime is resolved first (:func:`symkin.regimes.get_regime`) and the hashable
+    :class:`~symkin.regimes.Regime` is the cache key: ``None`` and the name of the default window are
+    one chain."""
+    return _kinetics(model, get_regime(model, regime), skew)
+
+
+@lru_cache(maxsize=32)
+def _kinetics(model, regime, skew):
     return Kinetics(model, regime, skew=skew)
 
 

@@ -24,7 +24,7 @@ import numpy as np
 import sympy as sp
 
 from . import conventions as cv
-from .bands import conj, k, polar_subs, z
+from .bands import conj, k, polar_subs, rotation_generator, z
 from .blocks import restrict, two_band_blocks
 from .contributions import labels as labels_of
 from .crossed import APPROX_CROSSED, crossed_response
@@ -82,9 +82,10 @@ def response(model: Model, O, regime=None, skew="fermi-shell", crossed=False) ->
         column matrices (one row per operator), linear in ``E_x``, ``E_y``.
     """
     ops = _as_operators(model, O)
+    reg = get_regime(model, regime)  # once per call: the hashable Regime keys every cache below
     if model.n_bands != 2:
-        return _block_response(model, ops, regime, skew, crossed)
-    return _response(model, ops, regime, skew, bool(crossed))
+        return _block_response(model, ops, reg, skew, crossed)
+    return _response(model, ops, reg, skew, bool(crossed))
 
 
 def _block_response(model, ops, regime, skew, crossed=False):
@@ -104,6 +105,8 @@ def _block_response(model, ops, regime, skew, crossed=False):
 
 @lru_cache(maxsize=64)
 def _response(model, ops, regime, skew, crossed=False):
+    """The pieces of Eq. 63 from one chain: one :class:`~symkin.kinetics.Kinetics` for every piece,
+    the Fermi sea and the beyond-NCA terms included."""
     kin = kinetics(model, regime, skew)
     rs = kin.rs
     n1 = kin.n_leading()
@@ -115,7 +118,7 @@ def _response(model, ops, regime, skew, crossed=False):
         parts["side_jump"].append(rs.reduce(kin.fermi_sum(nsj, diag)))
         parts["skew"].append(rs.reduce(kin.fermi_sum(nsk, diag)))
         parts["extrinsic"].append(rs.reduce(_extrinsic(kin, Op)))
-        parts["intrinsic"].append(fermi_sea(model, Op, regime))
+        parts["intrinsic"].append(_fermi_sea(kin, Op))
     contributions = {name: sp.Matrix(vals) for name, vals in parts.items()}
     # --- beyond the paper (issue 14): third-order skew scattering of non-Gaussian disorder
     sk3 = third_order_response(kin, ops) if n1 else None
@@ -161,9 +164,8 @@ def intrinsic_density(model, O, band):
     .. math:: o^a(k) = 2e\sum_{b\ne a}\frac{{\rm Im}[O^{ba}(\mathbf E\cdot\partial_{\mathbf k}H)^{ab}]}
               {(\epsilon_a-\epsilon_b)^2}, \qquad \text{two-band: } P_\pm = \tfrac12[1\pm(h-d_0)/\Lambda].
     """
-    kin = kinetics(model, None)
     Lam = internal("Lambda", positive=True)
-    W = kin.W
+    W = rotation_generator(model).W
     subs = polar_subs(model, k, z)
     Ht = (dagger(W) * model.H * W).xreplace(subs)
     Ot = (dagger(W) * sp.Matrix(O) * W).xreplace(subs)
@@ -205,7 +207,12 @@ def fermi_sea(model, O, regime=None):
     The k axis is cut at every Fermi radius; on each piece the densities of the occupied bands are
     added *before* integrating, so interband singularities that cancel between two occupied bands
     (the touching point of the Rashba 2DEG at k = 0) never appear."""
-    kin = kinetics(model, regime)
+    return _fermi_sea(kinetics(model, regime), O)
+
+
+def _fermi_sea(kin, O):
+    """:func:`fermi_sea` on the chain ``kin`` (the one every piece of a response shares)."""
+    model = kin.model
     d2 = kin.rs.blk.d_squared
     dens = {}
     for band in range(kin.n):
@@ -282,7 +289,8 @@ def drude_conductivity(model: Model, regime=None):
 @engine_entry
 def hall_angle(model: Model, regime=None):
     """sigma_yx / sigma_xx at leading order (order u_0^2)."""
-    return ffactor((anomalous_hall(model, regime).total / drude_conductivity(model, regime)))
+    reg = get_regime(model, regime)
+    return ffactor((anomalous_hall(model, reg).total / drude_conductivity(model, reg)))
 
 
 @engine_entry

@@ -148,3 +148,42 @@ def test_modules_stay_small():
     big = {str(p.relative_to(ROOT)): n for p in ROOT.rglob("*.py")
            if (n := len(p.read_text().splitlines())) > 520}
     assert set(big) <= {"fermi.py"}, big  # fermi.py: RingSet, being split by job (issue 12)
+
+
+# ------------------------------------------------------------------------------- one chain per call
+def _module(name):  # symkin.regimes the module (the package exports the function of that name)
+    import importlib
+    return importlib.import_module(f"symkin.{name}")
+
+
+def _clear_caches():
+    from symkin import observables
+    _module("kinetics")._kinetics.cache_clear()
+    observables._response.cache_clear()
+
+
+@pytest.mark.parametrize("regime,skew", [("valence", "all-shells"), (None, "fermi-shell")])
+def test_one_chain_per_call(monkeypatch, regime, skew):
+    """anomalous_hall builds one Kinetics (the Fermi sea and every piece share it) and resolves the
+    regime once; None and the name of the default window are the same chain."""
+    kin_mod, reg_mod = _module("kinetics"), _module("regimes")
+    counts = {"Kinetics": 0, "regimes": 0}
+    init, find = kin_mod.Kinetics.__init__, reg_mod.regimes
+
+    def counting_init(self, *args, **kwargs):
+        counts["Kinetics"] += 1
+        init(self, *args, **kwargs)
+
+    def counting_regimes(*args, **kwargs):
+        counts["regimes"] += 1
+        return find(*args, **kwargs)
+
+    monkeypatch.setattr(kin_mod.Kinetics, "__init__", counting_init)
+    monkeypatch.setattr(reg_mod, "regimes", counting_regimes)
+    _clear_caches()
+    model = ti_surface()
+    first = anomalous_hall(model, regime=regime, skew=skew)
+    assert counts == {"Kinetics": 1, "regimes": 1}
+    again = anomalous_hall(model, regime=regime or "conduction", skew=skew)  # same chain, from the cache
+    assert counts["Kinetics"] == 1 and sp.cancel(again.total - first.total) == 0
+    _clear_caches()
