@@ -45,6 +45,7 @@ change the weak-disorder limit).
 """
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 
 import numpy as np
@@ -316,3 +317,10 @@ def spin_density(model, values, regime=None, *, band=None, **kw):
     parts = leading_order(r)
     return Result("spin density <s>", parts, r"\langle\mathbf{s}\rangle", labels(parts, "spin_density"),
                   model=model.name, regime=r.regime, approximation=APPROX, extra=r.extra, backend="kubo")
+
+
+def __getattr__(name):
+    if name == "KuboResponse":  # former return type: every route now returns symkin.results.Result
+        warnings.warn("symkin.kubo.KuboResponse is now symkin.results.Result", DeprecationWarning, stacklevel=2)
+        return Result
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

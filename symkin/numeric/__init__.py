@@ -30,6 +30,9 @@ Accuracy and scope
   equals Kubo (BHZ-like, tilted Dirac, Rashba ferromagnet in all regimes, to 1e-6); for
   particle-hole symmetric models the two parts are equal and both prescriptions agree.
 """
+import warnings
+
+from ..results import Result
 from .fermi import TWO_PI_SQ, Shell, band_diagonal, fermi_shell, sea_integral_occupied, shell_roots
 from .kinetics import ShellKinetics, born_rate, solve_shell
 from .model import CompiledModel, MatFun, compile_model
@@ -41,3 +44,17 @@ __all__ = ["CompiledModel", "MatFun", "Shell", "ShellKinetics", "compile_model",
            "fermi_shell", "shell_roots", "band_diagonal", "solve_shell", "born_rate", "response",
            "anomalous_hall", "spin_density", "fermi_sea", "intrinsic_integrand", "sea_integral_occupied",
            "fermi_energy", "regime_argument", "regime_label", "as_operator_list", "pauli", "TWO_PI_SQ"]
+
+#: former names (the single module symkin/numeric.py, issue 13): still resolve, with a DeprecationWarning
+_FORMER = {"_MatFun": "MatFun", "_roots": "shell_roots", "_as_list": "as_operator_list",
+           "_fermi_energy": "fermi_energy", "_intrinsic_integrand": "intrinsic_integrand",
+           "_band_diag": "band_diagonal", "Response": "Result", "HallResponse": "Result"}
+
+
+def __getattr__(name):
+    if name in _FORMER:
+        new = _FORMER[name]
+        warnings.warn(f"symkin.numeric.{name} is now {'symkin.results.Result' if new == 'Result' else new}",
+                      DeprecationWarning, stacklevel=2)
+        return Result if new == "Result" else globals()[new]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
