@@ -56,13 +56,13 @@ def main(out):
     s = anomalous_hall(model)
     print("\n" + export.text_table(s, key="sigma_yx") + "\n")
     paper = symkin_paper.ti_sigma_yx(M=Delta, v_F=v)  # the TI's Eqs. 74-86 with M -> Delta (symkin.paper)
-    eqs = {"intrinsic": 74, "extrinsic_velocity": 78, "side_jump": 82, "skew": 85, "total": 86}
+    eqs = {"intrinsic": 74, "extrinsic": 78, "side_jump": 82, "skew": 85, "total": 86}
     for name, expected in paper.items():
         check(f"sigma_yx {name} = TI Eq. {eqs[name]} (M -> Delta)", s[name], expected)
 
     # 3. sigma_yx = -e v <s_y> / E_x, term by term
     sd = spin_density(model)
-    pairs = {"intrinsic": "intrinsic", "extrinsic_velocity": "extrinsic", "side_jump": "side_jump",
+    pairs = {"intrinsic": "intrinsic", "extrinsic": "extrinsic", "side_jump": "side_jump",
              "skew": "skew"}
     for h, sn in pairs.items():
         check(f"sigma_yx {h} = -e v <s_y>/E_x", s[h], -e * v * sp.expand(sd[sn][1]).coeff(E_x))

@@ -1,7 +1,13 @@
-"""Compatibility module: model files moved to :mod:`symkin.io.modelfile`; import from there."""
+"""Compatibility module: model files moved to :mod:`symkin.io.modelfile` (the expression language to
+:mod:`symkin.io.expression`).  Every old name still resolves here, with a DeprecationWarning."""
 import warnings
 
-from .io.modelfile import (ModelFile, ModelFileError, load_model, parse_expression, parse_model,  # noqa: F401
-                           parse_model_file, read_model_file)
+from .io import expression as _expression, modelfile as _modelfile
 
-warnings.warn("symkin.modelfile moved to symkin.io.modelfile", DeprecationWarning, stacklevel=2)
+
+def __getattr__(name):
+    for mod in (_modelfile, _expression):
+        if not name.startswith("__") and hasattr(mod, name):
+            warnings.warn(f"symkin.modelfile.{name} moved to {mod.__name__}", DeprecationWarning, stacklevel=2)
+            return getattr(mod, name)
+    raise AttributeError(f"module 'symkin.modelfile' has no attribute {name!r}")

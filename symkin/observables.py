@@ -25,14 +25,16 @@ import sympy as sp
 
 from . import conventions as cv
 from .bands import conj, k, polar_subs, z
+from .blocks import restrict, two_band_blocks
 from .contributions import labels as labels_of
 from .crossed import APPROX_CROSSED, crossed_response
 from .errors import ShapeError, engine_entry
-from .integrate import angular_average, laurent_coeff, radial_integral, sea_antiderivative
+from .integrate import angular_average, radial_integral, sea_antiderivative
 from .kinetics import E_VEC, kinetics
 from .model import Model, dagger
 from .internal import internal
 from .poly import ffactor
+from .regimes import get_regime
 from .results import Result
 from .skew3 import APPROX_SK3, third_order_response
 
@@ -87,9 +89,6 @@ def response(model: Model, O, regime=None, skew="fermi-shell", crossed=False) ->
 
 def _block_response(model, ops, regime, skew, crossed=False):
     """N x N model of decoupled 2 x 2 blocks: the sum of the blocks' responses (symkin.blocks)."""
-    from .blocks import restrict, two_band_blocks
-    from .regimes import get_regime
-
     reg = get_regime(model, regime)
     parts = []
     bl = two_band_blocks(model)
@@ -255,15 +254,15 @@ def _coeff(x, Ei):
 @engine_entry
 def anomalous_hall(model: Model, regime=None, skew="fermi-shell", crossed=False) -> Result:
     r"""Anomalous Hall conductivity :math:`\sigma_{yx} = j_y/E_x` and its four contributions
-    (paper Eqs. 72-86): ``intrinsic`` (Berry curvature, Fermi sea), ``extrinsic_velocity``
-    (:math:`\beta`), ``side_jump`` (:math:`n^{sj}` from J_E) and ``skew`` (:math:`n^{sk}`).
+    (paper Eqs. 72-86): ``intrinsic`` (Berry curvature, Fermi sea), ``extrinsic`` (the extrinsic
+    velocity :math:`\beta`; former name ``extrinsic_velocity``, deprecated), ``side_jump``
+    (:math:`n^{sj}` from J_E) and ``skew`` (:math:`n^{sk}`).
 
     Computed as :func:`response` of :math:`\hat v_y = \hbar^{-1}\partial H/\partial k_y` with
     :math:`j = -e\langle v\rangle` (one mechanism for every observable).
     """
     r = response(model, model.velocity_operator()[1], regime, skew, crossed)
-    pick = {"intrinsic": "intrinsic", "extrinsic_velocity": "extrinsic", "side_jump": "side_jump",
-            "skew": "skew"}
+    pick = {"intrinsic": "intrinsic", "extrinsic": "extrinsic", "side_jump": "side_jump", "skew": "skew"}
     for extra in ("skew_third_order", "crossed_X", "crossed_Psi"):  # issue 14
         if extra in r.contributions:
             pick[extra] = extra

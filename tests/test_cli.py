@@ -158,7 +158,7 @@ def test_json_matches_documented_schema(doc):
     assert doc["schema"] == 1
     assert set(doc["observables"]) == {"sigma_yx", "spin_density", "spin_orbit_torque", "spin_hall"}
     hall = doc["observables"]["sigma_yx"]
-    assert hall["contributions"] == ["intrinsic", "extrinsic_velocity", "side_jump", "skew"]
+    assert hall["contributions"] == ["intrinsic", "extrinsic", "side_jump", "skew"]
     assert hall["paper_equations"]["total"] == 86 and hall["kind"] == "scalar"
     assert doc["observables"]["spin_density"]["kind"] == "vector"
     assert doc["symbols"]["M"]["assumptions"]["positive"] is True
@@ -281,7 +281,7 @@ def test_progress_on_stderr(runs):
 def test_table_from_a_model_file(runs):
     r = runs["table_file"]
     assert r.returncode == 0, r.stderr
-    for word in ("sigma_yx", "massive_dirac", "gap (0 < epsilon_F < Delta", "intrinsic", "extrinsic_velocity",
+    for word in ("sigma_yx", "massive_dirac", "gap (0 < epsilon_F < Delta", "intrinsic", "extrinsic",
                  "side_jump", "skew", "total", "approximation: first Born", "Eq. 86"):
         assert word in r.stdout, word
 

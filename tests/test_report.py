@@ -24,7 +24,7 @@ from symkin.results import Result
 
 xi = M / eF
 _REF = paper.ti_sigma_yx()  # Eqs. 74-86 (symkin.paper)
-HALL = {name: _REF[name] for name in ("intrinsic", "extrinsic_velocity", "side_jump", "skew")}
+HALL = {name: _REF[name] for name in ("intrinsic", "extrinsic", "side_jump", "skew")}
 TOTAL = _REF["total"]
 
 

@@ -20,14 +20,12 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..bands import bands
-from ..disorder import scattering_time, transport_time
 from ..errors import SymkinError
 from ..fermi import density_of_states, fermi_wavevector
 from ..geometry import berry_connection, berry_curvature
-from ..kinetics import (extrinsic_spin, extrinsic_velocity, leading_distribution, side_jump_distribution,
-                        skew_distribution)
+from ..kinetics import (extrinsic_spin, extrinsic_velocity, leading_distribution, scattering_time,
+                        side_jump_distribution, skew_distribution, transport_time)
 from ..regimes import get_regime
-from ..results import Result
 from .common import OBSERVABLES, compute_observable
 
 @dataclass(frozen=True)
@@ -264,25 +262,6 @@ def _note(out):
     return f" ({len(bad)} not available)" if bad else ""
 
 
-def _portable(out):
-    """Results hold MappingProxy fields (not picklable): ship their fields across processes."""
-    return {k: (("__Result__", {f: (dict(getattr(v, f)) if f in ("contributions", "labels", "extra")
-                                    else getattr(v, f))
-                                for f in ("quantity", "contributions", "symbol", "labels", "approximation",
-                                          "model", "regime", "extra")})
-                if isinstance(v, Result) else v) for k, v in out.items()}
-
-
-def _restore(out):
-    return {k: (Result(**v[1]) if isinstance(v, tuple) and len(v) == 2 and v[0] == "__Result__" else v)
-            for k, v in out.items()}
-
-
-def _run_task_portable(keys, model, regime, timeout, strict):
-    out, dt = run_task(keys, model, regime, timeout, strict)
-    return _portable(out), dt
-
-
 def _run_parallel(model, regime, tasks, jobs, progress, timeout, strict):
     results = {}
     pending = list(tasks)
@@ -293,7 +272,7 @@ def _run_parallel(model, regime, tasks, jobs, progress, timeout, strict):
             while pending and len(running) < jobs:
                 title, keys = pending.pop(0)
                 progress.start(title)
-                running[pool.submit(_run_task_portable, keys, model, regime, timeout, strict)] = title
+                running[pool.submit(run_task, keys, model, regime, timeout, strict)] = title
         submit()
         while running:
             done, _ = cf.wait(list(running), return_when=cf.FIRST_COMPLETED)
@@ -303,7 +282,6 @@ def _run_parallel(model, regime, tasks, jobs, progress, timeout, strict):
                     out, _ = fut.result()
                 except cf.process.BrokenProcessPool as exc:
                     raise OSError(str(exc)) from None
-                out = _restore(out)
                 results.update(out)
                 progress.done(title, _note(out))
             submit()
