@@ -47,6 +47,34 @@ def test_mott_valence_sign(ti):
         assert sp.cancel(N[name] - expect) == 0
 
 
+def test_nernst_sommerfeld_independent(ti):
+    """alpha = -(1/eT) int (eps - mu)(-f') sigma(eps) with eps - mu = k_B T x: expand sigma(mu + k_B T x)
+    in x by hand and use the moments int x^2 (-f') = pi^2/3, int x^4 (-f') = 7 pi^4/15 (typed here),
+    for Eq. 86's total; exact comparison at random rational points (cancel of the whole is slow)."""
+    m, R = ti
+    from symkin import paper
+    g = paper.ti_sigma_yx()["total"]
+    tau = sp.Symbol("tau", positive=True)
+    gx = sp.series(g.subs(eF, eF + tau * x), x, 0, 4).removeO()  # conduction band: mu = +epsilon_F
+    mom = {2: sp.pi**2 / 3, 4: 7 * sp.pi**4 / 15}
+    integral = sum(sp.expand(tau * x * gx).coeff(x, n) * mom[n] for n in (2, 4))
+    diff = symkin.nernst(R, order=3).total - (-integral / (e * T)).subs(tau, k_B * T)
+    rng = np.random.default_rng(7)
+    for _ in range(3):
+        pt = {s: sp.Rational(int(rng.integers(1, 40)), int(rng.integers(1, 40))) for s in diff.free_symbols}
+        pt[eF] = pt.get(M, 1) + sp.Rational(int(rng.integers(1, 40)), 7)  # inside the conduction window
+        assert sp.expand(diff.subs(pt)) == 0
+    # the exact integral against the series: order 1 off by O(T^3), order 3 by O(T^5)
+    v = dict(e=1, hbar=1, v_F=1, M=0.5, epsilon_F=1.0, u_0=0.1, k_B=1)
+    m1, m3 = (symkin.nernst(R, order=o).lambdify() for o in (1, 3))
+    d1, d3 = [], []
+    for Tv in (0.01, 0.02):
+        ex = symkin.nernst(R, T=Tv, values=v, model=m, observable=symkin.anomalous_hall)["total"]
+        d1.append(abs(ex - float(m1(**v, T=Tv)["total"])))
+        d3.append(abs(ex - float(m3(**v, T=Tv)["total"])))
+    assert 6 < d1[1] / d1[0] < 10 and 25 < d3[1] / d3[0] < 40 and d3[0] < 1e-8
+
+
 def test_convolution_matches_series_T4(ti):
     m, R = ti
     v = dict(e=1, hbar=1, v_F=1, M=0.5, epsilon_F=1.0, u_0=0.1, k_B=1)
