@@ -18,7 +18,7 @@ release = version = symkin.__version__
 extensions = ["myst_parser", "sphinx.ext.autodoc", "sphinx.ext.mathjax", "numpydoc"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "conftest.py"]
+exclude_patterns = ["_build"]
 
 myst_enable_extensions = ["dollarmath"]
 myst_heading_anchors = 3          # README / cli.md link to their own sections (#sample-points)
