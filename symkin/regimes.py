@@ -420,7 +420,7 @@ def regime_at(model: Model, values) -> Regime:
     values : dict name -> number
         Values by symbol *name* of the parameters and the Fermi level (``epsilon_F``).  For a
         positive Fermi-level symbol the value is read as E_F: a negative number selects the
-        E_F = -epsilon_F windows (holes), with epsilon_F = |value|.
+        E_F = -epsilon_F windows (holes), with ``epsilon_F = |value|``.
 
     Returns
     -------

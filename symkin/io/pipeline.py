@@ -177,7 +177,8 @@ def one_line(exc):
 
 class Progress:
     """Stage names and elapsed time on stderr, shown only once a run has taken more than ``delay``
-    seconds (quick runs stay silent)."""
+    seconds (quick runs stay silent).  When the display appears, the stages that finished before it
+    are listed first, so a slow run shows its whole history."""
 
     def __init__(self, stream=None, enabled=True, delay=1.0, prefix="symkin"):
         self.stream = stream if stream is not None else sys.stderr
@@ -185,6 +186,7 @@ class Progress:
         self.prefix = prefix
         self.t0 = time.monotonic()
         self.running = {}
+        self.finished = []   # (name, seconds, note) of stages done before the display appeared
         self.shown = False
         self.lock = threading.Lock()
         self.timer = None
@@ -203,6 +205,8 @@ class Progress:
     def _reveal(self):
         with self.lock:
             self.shown = True
+            for name, dt, note in self.finished:
+                self._say(f"{name} done in {dt:.1f} s{note}")
             for name in self.running:
                 self._say(f"{name} ...")
 
@@ -214,9 +218,11 @@ class Progress:
 
     def done(self, name, note=""):
         with self.lock:
-            t = self.running.pop(name, time.monotonic())
+            dt = time.monotonic() - self.running.pop(name, time.monotonic())
             if self.shown:
-                self._say(f"{name} done in {time.monotonic() - t:.1f} s{note}")
+                self._say(f"{name} done in {dt:.1f} s{note}")
+            else:
+                self.finished.append((name, dt, note))
 
     def close(self, what="finished"):
         if self.timer is not None:
