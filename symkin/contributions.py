@@ -37,7 +37,8 @@ class Contribution:
     formulas : Mapping[str, tuple[int, str]]
         Quantity key -> (paper equation, LaTeX of the general formula).
     aliases : tuple of str
-        Former names (still understood, with a DeprecationWarning where a result is read).
+        Synonyms a result also answers to (``r.extrinsic_velocity`` and ``r["extrinsic_velocity"]`` read
+        ``extrinsic``: the paper's name of that term of sigma_yx, Eq. 78, kept as a permanent key).
     """
 
     name: str

@@ -262,7 +262,7 @@ def _coeff(x, Ei):
 def anomalous_hall(model: Model, regime=None, skew="fermi-shell", crossed=False) -> Result:
     r"""Anomalous Hall conductivity :math:`\sigma_{yx} = j_y/E_x` and its four contributions
     (paper Eqs. 72-86): ``intrinsic`` (Berry curvature, Fermi sea), ``extrinsic`` (the extrinsic
-    velocity :math:`\beta`; former name ``extrinsic_velocity``, deprecated), ``side_jump``
+    velocity :math:`\beta`; ``extrinsic_velocity``, the paper's name, reads the same), ``side_jump``
     (:math:`n^{sj}` from J_E) and ``skew`` (:math:`n^{sk}`).
 
     Computed as :func:`response` of :math:`\hat v_y = \hbar^{-1}\partial H/\partial k_y` with

@@ -10,7 +10,6 @@ pickles (worker processes, caches on disk).
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 
@@ -127,13 +126,9 @@ class Result:
         return self.total if name == "total" else self.contributions[self._key(name)]
 
     def _key(self, name):
-        """The contribution key of ``name``; a former name (e.g. ``extrinsic_velocity``) warns."""
-        if name in self.contributions:
-            return name
-        new = canonical(name)
-        if new != name and new in self.contributions:
-            warnings.warn(f"the contribution {name!r} is now called {new!r}", DeprecationWarning, stacklevel=3)
-        return new
+        """The contribution key of ``name``; a synonym of the registry (``extrinsic_velocity``, the
+        paper's name of the extrinsic term of sigma_yx) reads the same contribution."""
+        return name if name in self.contributions else canonical(name)
 
     def __reduce__(self):  # the mapping proxies do not pickle: rebuild from plain dicts
         state = {f.name: getattr(self, f.name) for f in fields(self)}
