@@ -20,9 +20,10 @@ polynomial; the even part of the trace is a polynomial g(u) (fitted exactly at C
 (g = qD + r; the pole term vanishes for real :math:`|u_j|<1`).  The psi integrals are split at the
 tangency break points (:math:`|K|` or :math:`|Q|` equal to :math:`k_m\pm k_c`), with the endpoint
 substitution :math:`\psi = a + (b-a)(1-\cos\tau)/2` that removes the :math:`1/\sqrt{\ }` singularities.
-The harmonic-1 Boltzmann equations (:math:`J_0` coupled over the circles, as in the engine):
-:math:`J_0[n^{(-1)}] = {\rm drive}`, :math:`J_0[n^X] = -J_X[n^{(-1)}]`; :math:`\sigma_{yx} = -e\sum_i
-(k_i/2\pi)\langle v_i\sin\theta\,n_i\rangle/E_x`.  Results in units with e = 1 (multiply by e^2).
+The harmonic-1 Boltzmann equations (:math:`J_0` coupled over the circles, as in the engine) for the
+amplitudes on the energy shell, :math:`n = \delta(\epsilon-E)\phi`:
+:math:`J_0[\phi^{(-1)}] = -eE_xv_i\cos\theta`, :math:`J_0[\phi^X] = -J_X[\phi^{(-1)}]`;
+:math:`\sigma_{yx} = -e\sum_i\rho_i\langle v_i\sin\theta\,\phi_i\rangle/E_x`.  Results in units with e = 1 (multiply by e^2).
 """
 from __future__ import annotations
 
@@ -203,7 +204,8 @@ def crossed_hall_numeric(model, E, values=None, u0=1.0):
             rho = circ[j][3]
             J0[i, i] += 2 * np.pi / hbar * u0**2 * rho * _psi_avg(lambda p: ov(i, j, p), [0, np.pi, 2 * np.pi])
             J0[i, j] -= 2 * np.pi / hbar * u0**2 * rho * _psi_avg(lambda p: ov(i, j, p) * np.exp(1j * p), [0, np.pi, 2 * np.pi])
-    drive = np.array([-np.sign(c[2]) / hbar / 2 for c in circ], complex)  # e = 1, E_x = 1
+    # on-shell amplitudes phi_i (n = delta(e - E) phi): drive -e E_x v_i cos(theta), v_i = slope/hbar
+    drive = np.array([-c[2] / hbar / 2 for c in circ], complex)  # e = 1, E_x = 1
     n1 = np.linalg.solve(J0, drive)
     out = {"circles": [(c[0], c[1]) for c in circ]}
     for which in ("X", "Psi"):
@@ -222,7 +224,9 @@ def crossed_hall_numeric(model, E, values=None, u0=1.0):
                     return wp * (n1[i] + n1[j] * np.exp(1j * p)) + wm * (n1[i] + n1[j] * np.exp(-1j * p))
                 JXn[i] += 2 * np.pi / hbar * rho * _psi_avg(fold, pts)
         nX = np.linalg.solve(J0, -JXn)
-        # j_y = -e sum_i k_i/(2 pi) <v_i sin(theta) n_i(theta)>, n = c z + conj(c)/z -> <.> = -Im c
-        sig = sum(c[1] * (c[2] / hbar) * nX[i].imag / (2 * np.pi) for i, c in enumerate(circ))
+        # j_y = -e sum_i rho_i <v_i sin(theta) phi_i(theta)>, phi = c z + conj(c)/z -> <.> = -Im c
+        # (amplitudes on the energy shell, weight rho_i; with k-shell amplitudes g_i = phi_i/|slope_i|
+        # the J0 coupling between circles of different slopes would need the slope ratio)
+        sig = sum(c[3] * (c[2] / hbar) * nX[i].imag for i, c in enumerate(circ))
         out["crossed_" + which] = float(sig)
     return out
