@@ -42,16 +42,18 @@ k on circle a along x, k' on circle b at angle psi; rotation covariance gives
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from . import numeric as nm
+from .bands import rotation_generator
 from .crossed_numeric import _breaks
 from .errors import RegimeError, ShapeError
 
 __all__ = ["KuboCrossed", "crossed_hall_kubo"]
 
-DEFAULT_ETAS = (0.001, 0.002, 0.004, 0.008)
+DEFAULT_ETAS = (0.016, 0.008, 0.004)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class KuboCrossed:
     fit: dict
 
 
+@lru_cache(maxsize=None)
 def _gl(n):
     x, w = np.polynomial.legendre.leggauss(n)
     return 0.5 * (x + 1), 0.5 * w
@@ -130,7 +133,8 @@ class _Setup:
         # (radius, band, rho_c = sum of shell weights, <c|rho_w|c>, |group velocity|)
         self.circles = [(float(r), int(b), float(w) * n_shell, float(rh), float(v))
                         for r, b, w, rh, v in zip(sh.r[at0], sh.band[at0], sh.w[at0], rhat[at0], vel[at0])]
-        self.m_chi = 4 * _degree(model) + 4
+        self.m_chi = 4 * _degree(model) + 1
+        self.H = _FastH(cm.H)
         if not self.circles:
             raise RegimeError(f"no Fermi circle at energy {E!r}")
 
@@ -169,6 +173,31 @@ def _degree(model):
         raise ShapeError("crossed Kubo diagrams need H polynomial in the momenta") from exc
 
 
+class _FastH:
+    """H(px, py) for a polynomial two-band H, entry by entry with shared monomials (the generic
+    :class:`symkin.numeric._MatFun` multiplies full matrices per monomial)."""
+
+    def __init__(self, matfun):
+        if matfun.terms is None:
+            raise ShapeError("crossed Kubo diagrams need H polynomial in the momenta")
+        self.entries = [[[(p, q, c[i, j]) for (p, q), c in matfun.terms.items() if c[i, j] != 0]
+                         for j in range(2)] for i in range(2)]
+
+    def __call__(self, px, py, shift):
+        """Components ``[[m00, m01], [m10, m11]]`` of ``shift - H(p)`` (shift: constant 2 x 2)."""
+        mono = {}
+        out = [[None, None], [None, None]]
+        for i in range(2):
+            for j in range(2):
+                acc = np.full(px.shape, complex(shift[i, j]))
+                for p, q, c in self.entries[i][j]:
+                    if (p, q) not in mono:
+                        mono[(p, q)] = px**p * py**q
+                    acc -= c * mono[(p, q)]
+                out[i][j] = acc
+        return out
+
+
 def _ang_avg(g, A, B, roots, dD):
     r"""<g(phi)/D(A - B cos phi)>_phi for g sampled at phi_m = 2 pi m/M (last axis), D with roots y_j."""
     M = g.shape[-1]
@@ -182,11 +211,6 @@ def _ang_avg(g, A, B, roots, dD):
         zj = B / (Ay + R)
         out = out + np.einsum("...n,...n->...", gh, zj[..., None] ** n) / (dD(yj) * R)
     return out
-
-
-def _adj(M):
-    tr = M[..., 0, 0] + M[..., 1, 1]
-    return tr[..., None, None] * np.eye(2) - M
 
 
 def _mesh(radii, Cm, s_tail, width, n_gl, tail):
@@ -214,14 +238,10 @@ class _Inner:
         self.phi = 2 * np.pi * np.arange(st.m_chi) / st.m_chi
         self.eye = np.eye(cm.N)
 
-    def _G(self, px, py, sign):
-        M = self.st.E * self.eye - self.st.cm.H(px, py) + sign * self.iG
-        det = M[..., 0, 0] * M[..., 1, 1] - M[..., 0, 1] * M[..., 1, 0]
-        return _adj(M) / det[..., None, None]
-
     def integrate(self, which, k, kps, lB, lAs, wps):
         r"""sum over outer configurations (k fixed, k' = kps[i], weights wps[i]) of
-        wps[i] * int s ds/(2 pi) <Re Tr[...](F_yx - F_xy)/2>_chi."""
+        wps[i] * int s ds/(2 pi) <Re Tr[...](F_yx - F_xy)/2>_chi.  2 x 2 matrices are kept as
+        component arrays (contiguous, no batched matmul)."""
         Cs = (k[None, :] + kps) if which == "X" else (k[None, :] - kps)
         Cm = np.hypot(Cs[:, 0], Cs[:, 1])
         ss, ws, ix = [], [], []
@@ -234,35 +254,39 @@ class _Inner:
         C = Cs[ix]
         chi = np.arctan2(C[:, 1], C[:, 0])[:, None] + self.phi[None, :]
         px, py = s[:, None] * np.cos(chi), s[:, None] * np.sin(chi)
-        Gp = self._G(px, py, 1.0)                               # G^R(p), (L, M, 2, 2)
-        lA, lBy, lBx = lAs[ix], lB[1], lB[0]                    # lA: (L, 2, 2, 2) component, matrix
         E1 = self.st.E * self.eye
-        L, M = px.shape
+        m = self.st.H(px, py, E1 + self.iG)                     # G^R(p)^{-1}
+        det = m[0][0] * m[1][1] - m[0][1] * m[1][0]
+        G = [[m[1][1] / det, -m[0][1] / det], [-m[1][0] / det, m[0][0] / det]]
+        lA = lAs[ix][:, :, :, :, None]                           # (L, 2, 2, 2, 1) component, matrix
+        lBx, lBy = lB[0], lB[1]
         if which == "X":    # adj(E - H(K - p) - i pi x rho_w) over conj(D^R)
-            N = _adj(E1 - self.st.cm.H(C[:, 0, None] - px, C[:, 1, None] - py) - self.iG)
+            n = self.st.H(C[:, 0, None] - px, C[:, 1, None] - py, E1 - self.iG)
             roots, dD = self.roots.conj(), (lambda y: self.dD(y.conj()).conj())
-            # Tr[a G c N] = sum G_bc N_da a_ab c_cd: K[b, c, d, a] = (ay_ab bx_cd - ax_ab by_cd)/2
-            K = (np.einsum("lab,cd->lbcda", lA[:, 1], lBx) - np.einsum("lab,cd->lbcda", lA[:, 0], lBy)) / 2
-            GN = (Gp.reshape(L, M, 4, 1) * N.reshape(L, M, 1, 4)).reshape(L, M, 16)
-            g = np.einsum("lmi,li->lm", GN, K.reshape(L, 16))
+            N = [[n[1][1], -n[0][1]], [-n[1][0], n[0][0]]]
+            # Tr[a G c N] = sum G_bc N_da a_ab c_cd, (F_yx - F_xy)/2: a = lA_y, c = lB_x minus x <-> y
+            g = 0.0
+            for bb in range(2):
+                for cc in range(2):
+                    inner = 0.0
+                    for dd in range(2):
+                        for aa in range(2):
+                            kk = (lA[:, 1, aa, bb] * lBx[cc, dd] - lA[:, 0, aa, bb] * lBy[cc, dd]) / 2
+                            inner = inner + N[dd][aa] * kk
+                    g = g + G[bb][cc] * inner
         else:               # adj(E - H(p - Q) + i pi x rho_w) over D^R; Psi_R + Psi_A = 2 Re Psi_R
-            N = _adj(E1 - self.st.cm.H(px - C[:, 0, None], py - C[:, 1, None]) + self.iG)
+            n = self.st.H(px - C[:, 0, None], py - C[:, 1, None], E1 + self.iG)
             roots, dD = self.roots, self.dD
-            # 2 Tr[a N G c] = 2 Tr[(N G)(c a)], Z = (bx ay - by ax)/2
-            Z = lBx @ lA[:, 1] - lBy @ lA[:, 0]
-            NG = _mm(N, Gp)
-            g = np.einsum("lmbd,ldb->lm", NG, Z)
+            N = [[n[1][1], -n[0][1]], [-n[1][0], n[0][0]]]
+            # 2 Tr[a N G c] = 2 Tr[(N G)(c a)], Z = (c_x a_y - c_y a_x)/2 per configuration
+            Z = np.einsum("ab,lbc->lac", lBx, lAs[:, 1]) - np.einsum("ab,lbc->lac", lBy, lAs[:, 0])
+            Z = Z[ix][:, :, :, None]
+            g = 0.0
+            for bb in range(2):
+                for dd in range(2):
+                    g = g + (N[bb][0] * G[0][dd] + N[bb][1] * G[1][dd]) * Z[:, dd, bb]
         A, Bc = Cm[ix] ** 2 + s**2, 2 * Cm[ix] * s
         return float(np.sum(w * s / (2 * np.pi) * _ang_avg(g, A, Bc, roots, dD).real))
-
-
-def _mm(a, b):
-    """Batched 2 x 2 matrix product, component-wise (much faster than matmul for tiny matrices)."""
-    out = np.empty(np.broadcast_shapes(a.shape, b.shape), complex)
-    for i in range(2):
-        for j in range(2):
-            out[..., i, j] = a[..., i, 0] * b[..., 0, j] + a[..., i, 1] * b[..., 1, j]
-    return out
 
 
 def _psi_nodes(circ, i, j, width, n_gl):
@@ -292,16 +316,35 @@ def _sigma_at(st, x, n_psi, n_gl, chunk=24):
     return {w: st.cm.hbar / (2 * np.pi) * v for w, v in out.items()}
 
 
-def crossed_hall_kubo(model, E, values=None, *, etas=DEFAULT_ETAS, n_psi=24, n_gl=8):
+def _extrapolate(xs, ys):
+    r"""Weak-disorder limit :math:`c_0` of :math:`y(x) = c_0 + c_1x\ln x + c_2x + c_3x^2 + \dots`
+    through the given points (the crossed blocks carry an :math:`x\ln x` term, equal and opposite in
+    X and Psi)."""
+    xs = np.asarray(xs, float)
+    cols = [np.ones_like(xs), xs * np.log(xs), xs, xs**2, xs**2 * np.log(xs)][:len(xs)]
+    return float(np.linalg.solve(np.stack(cols, axis=1), np.asarray(ys, float))[0])
+
+
+def crossed_hall_kubo(model, E, values=None, *, etas=DEFAULT_ETAS, n_psi=6, n_gl=6):
     r"""Weak-disorder Kubo-Streda crossed X and Psi contributions to :math:`\sigma_{yx}` at the Fermi
     energy ``E`` (the energy itself), parameters ``values`` ({name: float}; missing ones from the
     model's sample point, ``hbar`` = ``e`` = 1 by default).  Units: e = 1 (multiply by e^2), like
     :func:`symkin.crossed_numeric.crossed_hall_numeric`, which it checks diagrammatically.
 
+    Parameters
+    ----------
+    etas : sequence of float
+        :math:`\hbar/\tau / |E|` values of the finite-disorder evaluations (3 to 5 of them).
+    n_psi, n_gl : int
+        Gauss nodes per graded piece of the outer-angle and the radial meshes.
+
     Returns
     -------
     KuboCrossed
     """
+    rotation_generator(model)  # AnisotropicModelError: the outer-angle reduction needs isotropy
+    if not 3 <= len(etas) <= 5:
+        raise ShapeError(f"crossed_hall_kubo needs 3 to 5 disorder strengths (etas), got {len(etas)}")
     vals = {s.name: float(v) for s, v in model.sample_point().items()}
     vals.update({k: float(v) for k, v in (values or {}).items()})
     vals.setdefault("hbar", 1.0)
@@ -312,6 +355,5 @@ def crossed_hall_kubo(model, E, values=None, *, etas=DEFAULT_ETAS, n_psi=24, n_g
     dos = np.trace(st.rho_w).real
     xs = [eta * abs(E) / (np.pi * dos) for eta in etas]
     raw = [_sigma_at(st, x, n_psi, n_gl) for x in xs]
-    V = np.vander(np.asarray(xs), len(xs), increasing=True)
-    res = {w: float(np.linalg.solve(V, [r[w] for r in raw])[0]) for w in ("X", "Psi")}
+    res = {w: _extrapolate(xs, [r[w] for r in raw]) for w in ("X", "Psi")}
     return KuboCrossed(res["X"], res["Psi"], float(E), {"x": xs, "raw": raw})
