@@ -198,15 +198,17 @@ class _FastH:
         return out
 
 
-def _ang_avg(g, A, B, roots, dD):
-    r"""<g(phi)/D(A - B cos phi)>_phi for g sampled at phi_m = 2 pi m/M (last axis), D with roots y_j."""
+def _ang_avg(g, Cm, s, roots, dD):
+    r"""<g(phi)/D(A - B cos phi)>_phi, A = Cm^2 + s^2, B = 2 Cm s, for g sampled at phi_m = 2 pi m/M
+    (last axis), D with roots y_j."""
     M = g.shape[-1]
     gh = np.fft.fft(g, axis=-1) / M
     n = np.abs(np.fft.fftfreq(M, 1.0 / M)).astype(int)
+    A, B = Cm**2 + s**2, 2 * Cm * s
     out = 0.0
     for yj in roots:
         Ay = A - yj
-        R = np.sqrt(Ay * Ay - B * B + 0j)
+        R = np.sqrt(((Cm - s) ** 2 - yj) * ((Cm + s) ** 2 - yj) + 0j)   # sqrt((A-y)^2 - B^2)
         R = np.where((Ay * R.conj()).real < 0, -R, R)
         zj = B / (Ay + R)
         out = out + np.einsum("...n,...n->...", gh, zj[..., None] ** n) / (dD(yj) * R)
@@ -285,8 +287,7 @@ class _Inner:
             for bb in range(2):
                 for dd in range(2):
                     g = g + (N[bb][0] * G[0][dd] + N[bb][1] * G[1][dd]) * Z[:, dd, bb]
-        A, Bc = Cm[ix] ** 2 + s**2, 2 * Cm[ix] * s
-        return float(np.sum(w * s / (2 * np.pi) * _ang_avg(g, A, Bc, roots, dD).real))
+        return float(np.sum(w * s / (2 * np.pi) * _ang_avg(g, Cm[ix], s, roots, dD).real))
 
 
 def _psi_nodes(circ, i, j, width, n_gl):
