@@ -34,7 +34,8 @@ import numpy as np
 import sympy as sp
 
 from . import conventions as cv
-from .errors import RegimeError
+from .bands import rotation_generator
+from .errors import RegimeError, ShapeError
 
 
 
@@ -189,11 +190,22 @@ def _psi_rule(pts, n=48, sub=4):
     return np.concatenate(ps), np.concatenate(ws)
 
 
-def crossed_hall_numeric(model, E, values=None, u0=1.0):
-    r"""Numeric pair-skew :math:`\sigma^X_{yx}, \sigma^\Psi_{yx}` (units e = 1, i.e. divide by e^2) at the
-    Fermi energy ``E`` (the energy itself) and parameter ``values`` ({name: float}, others from the
-    model's sample point).  Returns ``{'crossed_X', 'crossed_Psi', 'circles'}``."""
+def crossed_amplitudes(model, E, values=None, u0=1.0):
+    r"""Solve :math:`J_0[\phi^{(-1)}] = -eE_xv\cos\theta` and :math:`J_0[\phi^{X,\Psi}] = -J_{X,\Psi}[\phi^{(-1)}]`
+    on the Fermi circles at energy ``E`` (e = 1, unit :math:`E_x`; parameter ``values`` as
+    :func:`crossed_hall_numeric`).
+
+    Returns
+    -------
+    dict
+        ``circles`` (band index, radius, slope, rho) per circle, ``hbar``, the on-shell projector
+        function ``proj`` and the harmonic-1 amplitudes ``X``, ``Psi`` (``phi_i = c_i e^{i theta} + c.c.``).
+    """
     values = dict(values or {})
+    if model.n_bands != 2:
+        raise ShapeError(f"pair skew (crossed X, Psi) terms need a two-band model; {model.name} has "
+                         f"{model.n_bands} bands")
+    rotation_generator(model)  # AnisotropicModelError: the rates are computed on isotropic circles
     Hn, hbar = _setup(model, E, values)
     circ = _circles(Hn, E)
     if not circ:
@@ -214,7 +226,7 @@ def crossed_hall_numeric(model, E, values=None, u0=1.0):
     # on-shell amplitudes phi_i (n = delta(e - E) phi): drive -e E_x v_i cos(theta), v_i = slope/hbar
     drive = np.array([-c[2] / hbar / 2 for c in circ], complex)  # e = 1, E_x = 1
     n1 = np.linalg.solve(J0, drive)
-    out = {"circles": [(c[0], c[1]) for c in circ]}
+    out = {"circles": circ, "hbar": hbar, "proj": R.proj}
     for which in ("X", "Psi"):
         # J_X[n1]_i = (2 pi/hbar) sum_j rho_j <w_ij(psi) (n1_i + n1_j e^{i psi})>, folded psi <-> -psi
         # (w_ii is odd: the n1_i term and the tan(psi/2)-type growth at K = 0 or Q = 0 cancel exactly)
@@ -231,10 +243,53 @@ def crossed_hall_numeric(model, E, values=None, u0=1.0):
                     fold = (wp * (n1[i] + n1[j] * np.exp(1j * psi))
                             + wm * (n1[i] + n1[j] * np.exp(-1j * psi)))
                 JXn[i] += 2 * np.pi / hbar * rho * np.sum(wt * fold)
-        nX = np.linalg.solve(J0, -JXn)
+        out[which] = np.linalg.solve(J0, -JXn)
+    return out
+
+
+def crossed_hall_numeric(model, E, values=None, u0=1.0):
+    r"""Numeric pair-skew :math:`\sigma^X_{yx}, \sigma^\Psi_{yx}` (units e = 1, i.e. divide by e^2) at the
+    Fermi energy ``E`` (the energy itself) and parameter ``values`` ({name: float}, others from the
+    model's sample point).  Returns ``{'crossed_X', 'crossed_Psi', 'circles'}``."""
+    amp = crossed_amplitudes(model, E, values, u0)
+    circ, hbar = amp["circles"], amp["hbar"]
+    out = {"circles": [(c[0], c[1]) for c in circ]}
+    for which in ("X", "Psi"):
         # j_y = -e sum_i rho_i <v_i sin(theta) phi_i(theta)>, phi = c z + conj(c)/z -> <.> = -Im c
         # (amplitudes on the energy shell, weight rho_i; with k-shell amplitudes g_i = phi_i/|slope_i|
         # the J0 coupling between circles of different slopes would need the slope ratio)
-        sig = sum(c[3] * (c[2] / hbar) * nX[i].imag for i, c in enumerate(circ))
-        out["crossed_" + which] = float(sig)
+        out["crossed_" + which] = float(sum(c[3] * (c[2] / hbar) * amp[which][i].imag
+                                            for i, c in enumerate(circ)))
     return out
+
+
+def crossed_response_numeric(model, E, ops, values=None, e=1.0, n_theta=64):
+    r"""Crossed contributions to :math:`\delta\langle O\rangle = \chi E` for any operators (any observable:
+    spin density, torque, currents), :math:`\langle O\rangle^{X} = \sum_i\rho_i\langle O^{mm}_i(\theta)
+    \phi^X_i(\theta)\rangle_\theta` (like :math:`n^{sk}`); the E_y column from the E_x solution rotated by
+    :math:`\pi/2` (isotropy).  Charge ``e`` enters the drive.
+
+    Returns
+    -------
+    dict
+        ``{'crossed_X': ndarray (n_O, 2), 'crossed_Psi': ndarray (n_O, 2)}`` (columns E_x, E_y).
+    """
+    amp = crossed_amplitudes(model, E, values)
+    kx, ky = model.momenta
+    vals = {s: v for s, v in model.sample_point().items()}
+    vals.update({s: float((values or {})[s.name]) for s in model.parameters if s.name in (values or {})})
+    vals[cv.hbar] = amp["hbar"]
+    th = 2 * np.pi * np.arange(n_theta) / n_theta
+    res = {"crossed_X": np.zeros((len(ops), 2)), "crossed_Psi": np.zeros((len(ops), 2))}
+    for o, O in enumerate(ops):
+        Of = sp.lambdify((kx, ky), sp.Matrix(O).xreplace(vals), "numpy")
+        for i, (_, kc, _, rho) in enumerate(amp["circles"]):
+            px, py = kc * np.cos(th), kc * np.sin(th)
+            Ok = np.stack([np.asarray(Of(x, y), complex) for x, y in zip(px, py)])
+            Omm = np.einsum("nab,nba->n", amp["proj"](px, py), Ok).real
+            h1 = np.mean(Omm * np.exp(1j * th))       # <O^{mm} e^{i theta}>
+            for which in ("X", "Psi"):
+                c = e * amp[which][i]
+                for col, cc in enumerate((c, -1j * c)):  # E_x; E_y: phi(theta - pi/2)
+                    res["crossed_" + which][o, col] += rho * 2 * (cc * h1).real
+    return res

@@ -69,12 +69,13 @@ Accuracy and scope
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import sympy as sp
 
 from . import conventions as cv
+from .crossed_numeric import crossed_response_numeric
 from .errors import DegeneracyError, MomentumError, RegimeError, ShapeError
 
 __all__ = ["CompiledModel", "Shell", "Response", "HallResponse", "compile_model", "fermi_shell",
@@ -600,6 +601,9 @@ class Response:
         removed before the Boltzmann solves, ~1e-16 when particle number is conserved);
         ``skew_shells`` (energy, or energy range, of the off-shell skew shells per band);
         ``skew_fermi_shell``/``skew_other_shells`` (the skew split by the shell that carries it).
+    crossed_X, crossed_Psi : ndarray or None
+        Pair skew scattering (crossed X and Psi diagrams, :mod:`symkin.crossed_numeric`, order
+        u_0^0) with ``crossed=True``; included in ``total`` then.
     """
 
     fermi_surface: np.ndarray
@@ -609,10 +613,13 @@ class Response:
     skew: np.ndarray
     energy: float
     diagnostics: dict = field(default_factory=dict)
+    crossed_X: np.ndarray | None = None
+    crossed_Psi: np.ndarray | None = None
 
     @property
     def total(self):
-        return self.fermi_surface + self.intrinsic + self.extrinsic + self.side_jump + self.skew
+        t = self.fermi_surface + self.intrinsic + self.extrinsic + self.side_jump + self.skew
+        return t if self.crossed_X is None else t + self.crossed_X + self.crossed_Psi
 
     def __getitem__(self, name):
         return getattr(self, name)
@@ -634,10 +641,13 @@ class HallResponse:
     skew: float
     energy: float
     diagnostics: dict = field(default_factory=dict)
+    crossed_X: float | None = None
+    crossed_Psi: float | None = None
 
     @property
     def total(self):
-        return self.fermi_surface + self.intrinsic + self.extrinsic_velocity + self.side_jump + self.skew
+        t = self.fermi_surface + self.intrinsic + self.extrinsic_velocity + self.side_jump + self.skew
+        return t if self.crossed_X is None else t + self.crossed_X + self.crossed_Psi
 
     def __getitem__(self, name):
         return getattr(self, name)
@@ -658,7 +668,7 @@ def _as_list(O):
 
 
 def response(model, values, O, n_points=400, band="conduction", *, n_cheb=24, n_sea=None,
-             gauge_seed=None, energy=None, skew="fermi-shell"):
+             gauge_seed=None, energy=None, skew="fermi-shell", crossed=False):
     r"""Linear response ``delta<O> = sum_mu chi_mu E_mu`` of operators ``O`` (semiclassical chain).
 
     Parameters
@@ -684,6 +694,9 @@ def response(model, values, O, n_points=400, band="conduction", *, n_cheb=24, n_
         Skew prescription, as :meth:`symkin.kinetics.Kinetics.J_skew` (default: the Fermi-shell part
         twice, which equals the non-crossing Kubo result; 'all-shells' adds the shells at
         :math:`\epsilon^m(k_F) \ne E_F`).
+    crossed : bool
+        Add the pair-skew contributions ``crossed_X``, ``crossed_Psi`` (isotropic two-band models,
+        :func:`symkin.crossed_numeric.crossed_response_numeric`).
 
     Returns
     -------
@@ -696,7 +709,11 @@ def response(model, values, O, n_points=400, band="conduction", *, n_cheb=24, n_
         model.validate_operator(o)
     Ofs = [cm.operator(o) for o in Ol]
     E = _fermi_energy(cm, band) if energy is None else float(energy)
-    return _response(cm, Ofs, E, n_points, n_cheb, n_sea or n_points, skew)
+    r = _response(cm, Ofs, E, n_points, n_cheb, n_sea or n_points, skew)
+    if crossed:
+        c = crossed_response_numeric(model, E, Ol, values, e=cm.e)
+        r = replace(r, crossed_X=c["crossed_X"], crossed_Psi=c["crossed_Psi"])
+    return r
 
 
 def _response(cm, Ofs, E, n_points, n_cheb, n_sea, skew="fermi-shell"):
@@ -826,8 +843,9 @@ def anomalous_hall(model, values, n_points=400, band="conduction", **kw):
     for key in ("skew_fermi_shell", "skew_other_shells"):
         if key in diag:
             diag[key] = f(diag[key])
+    cr = {} if r.crossed_X is None else {"crossed_X": f(r.crossed_X), "crossed_Psi": f(r.crossed_Psi)}
     return HallResponse(f(r.fermi_surface), f(r.intrinsic), f(r.extrinsic), f(r.side_jump),
-                        f(r.skew), r.energy, diag)
+                        f(r.skew), r.energy, diag, **cr)
 
 
 def pauli():
