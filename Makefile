@@ -2,18 +2,33 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install -q --disable-pip-version-check
+# what is installed into .venv, one stamp per layer: `make run` needs only the core (symkin and its
+# run-time dependencies); `make test` adds the test extra (pytest, hypothesis, matplotlib), `make docs`
+# the docs extra (Sphinx, myst-parser, numpydoc).  A change of pyproject.toml reinstalls.
+CORE   := $(VENV)/.installed-core
+TESTX  := $(VENV)/.installed-test
+DOCSX  := $(VENV)/.installed-docs
 
-.PHONY: install run test bench fuzz derivations acceptance dist smoke clean
+.PHONY: install run test docs bench fuzz derivations acceptance dist smoke clean
 
-$(PY): pyproject.toml
+$(CORE): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
-	@touch $(PY)
+	$(PIP) -e .
+	@touch $@
 
-install: $(PY)
+$(TESTX): $(CORE)
+	$(PIP) -e '.[test]'
+	@touch $@
 
-run: $(PY)
+$(DOCSX): $(CORE)
+	$(PIP) -e '.[docs]'
+	@touch $@
+
+# the development install (symkin + test extra), what CI and ../shared/acceptance/run use
+install: $(TESTX)
+
+run: $(CORE)
 	$(VENV)/bin/symkin derive ti-surface --observable all --format table
 	@echo
 	@echo "Next, three things to try (docs/cli.md):"
@@ -21,23 +36,28 @@ run: $(PY)
 	@echo "  2. $(VENV)/bin/symkin derive bhz-like --format latex --out build/  # a full derivation report"
 	@echo "  3. cp derivations/ti_surface.toml mine.toml; edit H; $(VENV)/bin/symkin derive mine.toml"
 
-test: $(PY)
-	$(PY) -m pytest -q symkin tests
+test: $(TESTX)
+	$(PY) -m pytest -q symkin tests docs
 
-bench: $(PY)
+# the documentation site (Sphinx, warnings are errors) into build/docs/index.html
+docs: $(DOCSX)
+	$(PY) -m sphinx -W --keep-going -q -E -b html docs build/docs
+	@echo "documentation: build/docs/index.html"
+
+bench: $(CORE)
 	$(PY) bench/run.py
 
-fuzz: $(PY)
+fuzz: $(CORE)
 	nice $(PY) bench/fuzz.py --n 200 --timeout 60
 
-derivations: $(PY)
+derivations: $(CORE)
 	$(PY) derivations/run_all.py build
 
-acceptance: $(PY)
+acceptance: $(TESTX)
 	../shared/acceptance/run
 
 # sdist and wheel into dist/ (PEP 517 build in an isolated environment)
-dist: $(PY)
+dist: $(CORE)
 	$(PY) -m pip install -q build
 	rm -rf dist
 	$(PY) -m build -q --outdir dist .

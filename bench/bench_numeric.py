@@ -25,7 +25,7 @@ from symkin.models import k_x, k_y, sz, ti_surface
 def expected(p):
     x = p["M"] / p["epsilon_F"]
     c = p["e"] ** 2 / (2 * math.pi * p["hbar"]) * x
-    return dict(intrinsic=c / 2, extrinsic_velocity=c * (1 - x**2) / (1 + 3 * x**2),
+    return dict(intrinsic=c / 2, extrinsic=c * (1 - x**2) / (1 + 3 * x**2),
                 side_jump=c * (1 - x**2) / (1 + 3 * x**2),
                 skew=c * 3 * (1 - x**2) ** 2 / (2 * (1 + 3 * x**2) ** 2),
                 total=4 * c * (1 + x**2) / (1 + 3 * x**2) ** 2)
@@ -62,7 +62,7 @@ def main():
     for xi in (0.2, 0.5, 0.8):
         q = dict(p, epsilon_F=p["M"] / xi)
         for nt in (16, 64):
-            t, k = best_time(lambda: kubo.anomalous_hall(m, q, n_theta=nt), repeat=2)
+            t, k = best_time(lambda: float(kubo.anomalous_hall(m, q, n_theta=nt)), repeat=2)
             dev = abs(k - expected(q)["total"]) / expected(q)["total"]
             print(f"  TI xi={xi}: {nt:3d} rays  {t:6.2f} s/point   rel. dev. from Eq. 86 {dev:.2e}")
     lam = sp.Symbol("lambda", real=True)
@@ -71,7 +71,7 @@ def main():
     q = dict(p, **{"lambda": 1.0})
     ref = numeric.anomalous_hall(w, q, n_points=256).total
     for nt in (64, 128):
-        t, k = best_time(lambda: kubo.anomalous_hall(w, q, n_theta=nt), repeat=2)
+        t, k = best_time(lambda: float(kubo.anomalous_hall(w, q, n_theta=nt)), repeat=2)
         print(f"  warped TI (lambda k_F^3/M = 0.47): {nt:3d} rays  {t:6.2f} s/point   "
               f"rel. dev. from numeric {abs(k - ref) / ref:.2e}")
 

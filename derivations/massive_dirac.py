@@ -25,9 +25,10 @@ import time
 import sympy as sp
 
 from symkin import anomalous_hall, spin_density
-from symkin import paper as symkin_paper, report
+from symkin import paper as symkin_paper
+from symkin.io import export, latex, pipeline
 from symkin.conventions import E_x, E_y, e, epsilon_F as eF, hbar
-from symkin.modelfile import read_model_file
+from symkin.io.modelfile import read_model_file
 from symkin.models import M, Delta, massive_dirac, ti_surface, v, v_F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -45,7 +46,7 @@ def check(what, got, expected):
 
 def main(out):
     t0 = time.monotonic()
-    # 1. the model file (parsed without executing anything, see symkin.modelfile)
+    # 1. the model file (parsed without executing anything, see symkin.io.modelfile)
     mf = read_model_file(os.path.join(HERE, "massive_dirac.toml"))
     model = mf.model
     print(f"{model}\n  from {mf.source}: {mf.description}\n")
@@ -53,15 +54,15 @@ def main(out):
 
     # 2. sigma_yx against the TI closed forms with M -> Delta, v_F -> v
     s = anomalous_hall(model)
-    print("\n" + report.text_table(s, key="sigma_yx") + "\n")
+    print("\n" + export.text_table(s, key="sigma_yx") + "\n")
     paper = symkin_paper.ti_sigma_yx(M=Delta, v_F=v)  # the TI's Eqs. 74-86 with M -> Delta (symkin.paper)
-    eqs = {"intrinsic": 74, "extrinsic_velocity": 78, "side_jump": 82, "skew": 85, "total": 86}
+    eqs = {"intrinsic": 74, "extrinsic": 78, "side_jump": 82, "skew": 85, "total": 86}
     for name, expected in paper.items():
         check(f"sigma_yx {name} = TI Eq. {eqs[name]} (M -> Delta)", s[name], expected)
 
     # 3. sigma_yx = -e v <s_y> / E_x, term by term
     sd = spin_density(model)
-    pairs = {"intrinsic": "intrinsic", "extrinsic_velocity": "extrinsic", "side_jump": "side_jump",
+    pairs = {"intrinsic": "intrinsic", "extrinsic": "extrinsic", "side_jump": "side_jump",
              "skew": "skew"}
     for h, sn in pairs.items():
         check(f"sigma_yx {h} = -e v <s_y>/E_x", s[h], -e * v * sp.expand(sd[sn][1]).coeff(E_x))
@@ -84,11 +85,11 @@ def main(out):
 
     # exports: the full report (the CLI does the same: symkin derive derivations/massive_dirac.toml ...)
     os.makedirs(out, exist_ok=True)
-    stages = report.run_stages(model, None, report.report_tasks(["hall", "spin"]), jobs=2,
-                               progress=report.Progress())
-    paths = [report.write_latex(model, stages, out, observables=["hall", "spin"], source=mf.source,
+    stages = pipeline.run_stages(model, None, pipeline.report_tasks(["hall", "spin"]), jobs=2,
+                               progress=pipeline.Progress())
+    paths = [latex.write_latex(model, stages, out, observables=["hall", "spin"], source=mf.source,
                                 description=mf.description)]
-    paths += report.write_exports(model, {"hall": s, "spin": sd}, out, "massive_dirac", source=mf.source)
+    paths += export.write_exports(model, {"hall": s, "spin": sd}, out, "massive_dirac", source=mf.source)
     for p in paths:
         print("wrote", p)
     if FAILED:

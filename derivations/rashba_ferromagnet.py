@@ -25,7 +25,7 @@ import symkin.numeric as numeric
 from symkin import anomalous_hall, regimes, spin_density, spin_hall
 from symkin.models import rashba, rashba_ferromagnet
 
-KEYS = ("intrinsic", "extrinsic_velocity", "side_jump", "skew")
+KEYS = ("intrinsic", "extrinsic", "side_jump", "skew")
 
 
 def main(outdir="build"):
@@ -66,7 +66,7 @@ def main(outdir="build"):
                      and (r.upper is None or E < float(r.upper.subs({s: base[s.name] for s in r.upper.free_symbols})))),
                     "-")
         n = numeric.anomalous_hall(model, p, n_points=32, energy=E)
-        k = kubo.anomalous_hall(model, p, energy=E, n_theta=32) if E in (-0.52, 0.3, 1.5) else np.nan
+        k = float(kubo.anomalous_hall(model, p, energy=E, n_theta=32)) if E in (-0.52, 0.3, 1.5) else np.nan
         print(f"{E:7.2f} {name:>14} " + " ".join(f"{n[key]:12.6g}" for key in KEYS) + f" {n.total:12.6g} {k:12.6g}")
 
 

@@ -25,7 +25,8 @@ import time
 import sympy as sp
 
 from symkin import anomalous_hall, spin_density, spin_orbit_torque
-from symkin import bands, disorder, fermi, geometry, kinetics, report
+from symkin import bands, fermi, geometry, kinetics
+from symkin.io import export, latex, pipeline
 from symkin import paper as symkin_paper
 from symkin.bands import k, theta
 from symkin.conventions import E_x, E_y, e, epsilon_F as eF, hbar, u_0
@@ -91,8 +92,8 @@ def main(out):
 
     check("-", "Fermi wave vector", fermi.fermi_wavevector(model), kF)
     check("-", "density of states rho(eps_F)", fermi.density_of_states(model), rho)
-    check("-", "scattering time 1/tau = pi u0^2 rho/hbar", disorder.scattering_time(model), tau)
-    check("76", "transport time 1/tau_tr = (1 + 3 xi^2)/(2 tau)", 1 / disorder.transport_time(model),
+    check("-", "scattering time 1/tau = pi u0^2 rho/hbar", kinetics.scattering_time(model), tau)
+    check("76", "transport time 1/tau_tr = (1 + 3 xi^2)/(2 tau)", 1 / kinetics.transport_time(model),
           (1 + 3 * xiF**2) / (2 * tau))
 
     beta = kinetics.extrinsic_velocity(model)
@@ -116,7 +117,7 @@ def main(out):
 
     s = anomalous_hall(model)
     ref = symkin_paper.ti_sigma_yx()     # Eqs. 74-86, typed in once (symkin.paper)
-    eqs = {"intrinsic": "74", "extrinsic_velocity": "78", "side_jump": "82", "skew": "85", "total": "86"}
+    eqs = {"intrinsic": "74", "extrinsic": "78", "side_jump": "82", "skew": "85", "total": "86"}
     for name, eq in eqs.items():
         check(eq, f"sigma_yx {name}", s[name], ref[name])
 
@@ -134,7 +135,7 @@ def main(out):
     check("105", "torque, damping-like", tq.damping_like, ref_t["damping_like"])
 
     # v = -v_F z x sigma  =>  sigma_yx = j_y/E_x = e v_F <s_x>/E_x, term by term (end of Section VI)
-    pairs = {"intrinsic": "intrinsic", "extrinsic_velocity": "extrinsic", "side_jump": "side_jump",
+    pairs = {"intrinsic": "intrinsic", "extrinsic": "extrinsic", "side_jump": "side_jump",
              "skew": "skew", "total": "total"}
     for h, sname in pairs.items():
         sx_part = sd[sname][0]
@@ -148,16 +149,16 @@ def main(out):
     # ---------------------------------------------------------------- exports
     os.makedirs(out, exist_ok=True)
     # the report reuses everything derived above (no second derivation)
-    stages = report.collect_stages(
+    stages = pipeline.collect_stages(
         model, bands=b, berry_connection=R, berry_curvature=Om, fermi_wavevector=fermi.fermi_wavevector(model),
-        density_of_states=fermi.density_of_states(model), scattering_time=disorder.scattering_time(model),
-        transport_time=disorder.transport_time(model), leading_distribution=kinetics.leading_distribution(model),
+        density_of_states=fermi.density_of_states(model), scattering_time=kinetics.scattering_time(model),
+        transport_time=kinetics.transport_time(model), leading_distribution=kinetics.leading_distribution(model),
         extrinsic_velocity=beta, extrinsic_spin=kinetics.extrinsic_spin(model), side_jump_distribution=nsj,
         skew_distribution=nsk, observables={"hall": s, "spin": sd, "torque": tq})
-    paths = [report.write_latex(model, stages, out, observables=["hall", "spin", "torque"],
+    paths = [latex.write_latex(model, stages, out, observables=["hall", "spin", "torque"],
                                 source="derivations/ti_surface.py",
                                 description="Magnetic topological-insulator surface, paper Section VI")]
-    paths += report.write_exports(model, {"hall": s, "spin": sd, "torque": tq}, out, "ti_surface",
+    paths += export.write_exports(model, {"hall": s, "spin": sd, "torque": tq}, out, "ti_surface",
                                   source="derivations/ti_surface.py")
     for p in paths:
         print("wrote", p)

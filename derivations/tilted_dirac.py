@@ -29,7 +29,7 @@ from symkin import conventions as cv
 from symkin.models import k_x, massive_dirac, s0
 
 W = sp.Symbol("w", real=True)
-KEYS = ("fermi_surface", "intrinsic", "extrinsic_velocity", "side_jump", "skew")
+KEYS = ("fermi_surface", "intrinsic", "extrinsic", "side_jump", "skew")
 
 
 def model():
@@ -41,7 +41,7 @@ def closed_form(p):
     """Paper Eqs. 74, 78, 82, 85, 86 with M -> Delta (w = 0)."""
     x = p["Delta"] / p["epsilon_F"]
     c = p["e"] ** 2 / (2 * math.pi * p["hbar"]) * x
-    return dict(fermi_surface=0.0, intrinsic=c / 2, extrinsic_velocity=c * (1 - x**2) / (1 + 3 * x**2),
+    return dict(fermi_surface=0.0, intrinsic=c / 2, extrinsic=c * (1 - x**2) / (1 + 3 * x**2),
                 side_jump=c * (1 - x**2) / (1 + 3 * x**2),
                 skew=c * 3 * (1 - x**2) ** 2 / (2 * (1 + 3 * x**2) ** 2),
                 total=4 * c * (1 + x**2) / (1 + 3 * x**2) ** 2)
@@ -68,7 +68,7 @@ def main(outdir="build"):
 
     kubo_ws = ws[[0, 4, 8, 12]]
     t0 = time.perf_counter()
-    kubo_vals = [kubo.anomalous_hall(m, {**base, "w": wv}, n_theta=64) for wv in kubo_ws]
+    kubo_vals = [float(kubo.anomalous_hall(m, {**base, "w": wv}, n_theta=64)) for wv in kubo_ws]
     t_kubo = (time.perf_counter() - t0) / len(kubo_ws)
     kmap = dict(zip(kubo_ws, kubo_vals))
 

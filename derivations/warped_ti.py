@@ -25,7 +25,7 @@ from symkin import Model
 from symkin.models import k_x, k_y, sz, ti_surface
 
 LAM = sp.Symbol("lambda", real=True)
-KEYS = ("fermi_surface", "intrinsic", "extrinsic_velocity", "side_jump", "skew")
+KEYS = ("fermi_surface", "intrinsic", "extrinsic", "side_jump", "skew")
 
 
 def model():
@@ -37,7 +37,7 @@ def closed_form(p):
     """Paper Eqs. 74, 78, 82, 85, 86 (lambda = 0)."""
     x = p["M"] / p["epsilon_F"]
     c = p["e"] ** 2 / (2 * math.pi * p["hbar"]) * x
-    return dict(fermi_surface=0.0, intrinsic=c / 2, extrinsic_velocity=c * (1 - x**2) / (1 + 3 * x**2),
+    return dict(fermi_surface=0.0, intrinsic=c / 2, extrinsic=c * (1 - x**2) / (1 + 3 * x**2),
                 side_jump=c * (1 - x**2) / (1 + 3 * x**2),
                 skew=c * 3 * (1 - x**2) ** 2 / (2 * (1 + 3 * x**2) ** 2),
                 total=4 * c * (1 + x**2) / (1 + 3 * x**2) ** 2)
@@ -65,7 +65,7 @@ def main(outdir="build"):
     # Kubo-Streda (non-crossing) at a few warpings
     kubo_lams = lams[[0, 5, 10, 15]]
     t0 = time.perf_counter()
-    kubo_vals = [kubo.anomalous_hall(m, {**base, "lambda": lv}, n_theta=128) for lv in kubo_lams]
+    kubo_vals = [float(kubo.anomalous_hall(m, {**base, "lambda": lv}, n_theta=128)) for lv in kubo_lams]
     t_kubo = (time.perf_counter() - t0) / len(kubo_lams)
 
     unit = base["e"] ** 2 / (2 * math.pi * base["hbar"])

@@ -7,11 +7,12 @@ from . import kubo, numeric, units
 from .fermi import fermi_circles
 from .regimes import regime_at, regimes, sample_point
 from .model import Model, WhiteNoise
-from .thermal import nernst, thermal
+from .results import Result
+from .thermal import chemical_potential, nernst, thermal
 from .observables import (anomalous_hall, drude_conductivity, hall_angle, response, spin_density, spin_hall,
                           spin_orbit_torque)
 
-__all__ = ["Model", "WhiteNoise", "anomalous_hall", "drude_conductivity", "hall_angle", "response",
+__all__ = ["Model", "WhiteNoise", "Result", "anomalous_hall", "drude_conductivity", "hall_angle", "response",
            "spin_density", "spin_hall", "spin_orbit_torque", "regimes", "regime_at", "sample_point",
-           "fermi_circles", "numeric", "kubo", "thermal", "nernst", "units"]
+           "fermi_circles", "numeric", "kubo", "thermal", "nernst", "chemical_potential", "units"]
 __version__ = "0.1.0"

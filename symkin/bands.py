@@ -35,9 +35,10 @@ from functools import lru_cache
 
 import sympy as sp
 
-from .errors import AnisotropicModelError, ShapeError
+from .errors import AnisotropicModelError, ShapeError, SizeLimitError
 from .internal import internal, internal_symbols
 from .model import Model, dagger
+from .poly import MAX_K_DEGREE
 
 #: polar variables: k = |k| > 0, z = exp(i theta) as a *real* placeholder (conjugation is z -> 1/z)
 k = internal("k", positive=True)
@@ -118,8 +119,6 @@ def hermitian_unknown(n, prefix):
 
 def _check_k_degree(H, momenta):
     """SizeLimitError if an entry of H has total degree in the momenta above poly.MAX_K_DEGREE."""
-    from .errors import SizeLimitError
-    from .poly import MAX_K_DEGREE
     for x in H:
         x = sp.expand(x)
         if x == 0 or not x.is_polynomial(*momenta):

@@ -23,7 +23,7 @@ from .errors import RegimeError
 from .regimes import get_regime
 from .observables import anomalous_hall
 
-FIELDS = ("intrinsic", "extrinsic_velocity", "side_jump", "skew", "total")
+FIELDS = ("intrinsic", "extrinsic", "side_jump", "skew", "total")
 FLOOR = 1e-3  # x e^2/hbar: typical |sigma_yx| are 1e-2..1 e^2/hbar
 TOL_NUMERIC = 1e-6
 TOL_KUBO = 1e-4

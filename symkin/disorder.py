@@ -1,31 +1,119 @@
-r"""Born-averaged disorder products and scattering times (paper Eqs. 9-10, 28-30, 76).
+r"""Disorder: the correlator models (paper Eqs. 8-10) and the Born kernel a collision term uses.
 
 For Gaussian white noise :math:`\langle U^{ab}_{kk'}U^{cd}_{k'k}\rangle = u_0^2\langle u^a_k|u^b_{k'}\rangle
-\langle u^c_{k'}|u^d_k\rangle` (per unit area).  The scattering time is
-:math:`1/\tau = \pi u_0^2\rho(\epsilon_F)/\hbar`; the transport time is *derived* from the harmonic-1
-eigenvalue of the Born collision operator :math:`J_0` (no relaxation-time approximation is typed in).
+\langle u^c_{k'}|u^d_k\rangle` (per unit area).  What the collision operator needs from
+:math:`\langle UU\rangle` is small (:class:`Disorder`): the Gaussian strength, and from it a
+:class:`BornKernel` -- :math:`K = \pi u_0^2/\hbar` and the shell-averaged overlap product.  A second
+disorder model (another correlator, another kernel) is a new class here, not an edit of
+:class:`symkin.kinetics.Kinetics`.
+
+The disorder model is input, like the Hamiltonian: this module needs nothing of the chain (the kernel
+receives the band-basis overlaps, :class:`symkin.geometry.BandBasis`), so it sits first in the import
+order and :class:`symkin.Model` takes :class:`WhiteNoise` as its default.  The scattering and
+transport times, derived from the collision operator, live in :mod:`symkin.kinetics`.
 """
 from __future__ import annotations
 
+import sys
+import warnings
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import sympy as sp
 
 from . import conventions as cv
-from .bands import z, zp
-from .errors import RegimeError
-from .integrate import laurent_coeff
-from .kinetics import kinetics
 from .errors import AssumptionError
-from .model import Model, WhiteNoise
-from .poly import ffactor
 
-phi = __import__("symkin.internal", fromlist=["internal"]).internal("phi", real=True)
+
+@runtime_checkable
+class Disorder(Protocol):
+    """What the collision operator needs from a disorder model."""
+
+    @property
+    def strength(self):
+        r"""The Gaussian (second-cumulant) weight :math:`u_0^2` multiplying the overlap products (Eq. 10)."""
+
+    def born_kernel(self, basis) -> "BornKernel":
+        """The Born kernel on the rings of ``basis`` (a :class:`symkin.geometry.BandBasis`)."""
+
+    def describe(self) -> str:
+        """One line for people and exports."""
+
+
+class BornKernel:
+    r"""The Born (non-crossing, second-order) kernel of a white-noise correlator on the rings of a
+    :class:`symkin.geometry.BandBasis`:
+
+    .. math:: K = \pi\,\langle UU\rangle/\hbar,\qquad
+              A^{ad}(\rho, E) = \sum_c\sum_{\rho'} w_c(\rho')\,\big\langle O^{ac}(\rho,z;\rho',z')
+              O^{cd}(\rho',z';\rho,z)\big\rangle_{\theta'},
+
+    :math:`\rho'` the rings of band c at energy E, :math:`w_c(\rho')` their delta-function weight.
+    ``A`` is what the out-scattering terms of Eqs. 18-20 need (the in-scattering terms take the
+    overlaps themselves, times ``K``)."""
+
+    def __init__(self, strength, basis):
+        self.strength = strength
+        self.basis = basis
+        self.K = sp.pi * strength / cv.hbar
+        self._A = {}
+
+    def shell_average(self, ring, E):
+        """``A^{ad}`` of the ring at energy E (cached per ring and shell)."""
+        rs, basis = self.basis.rs, self.basis
+        key = (ring.index, round(rs.num(E).real, 9))
+        if key in self._A:
+            return self._A[key]
+        z, zp, n = basis.z, basis.zp, basis.n
+        A = sp.zeros(n, n)
+        for c in range(n):
+            for r2 in rs.rings_at(c, E):
+                O1 = basis.overlap(ring, z, r2, zp)
+                O2 = basis.overlap(r2, zp, ring, z)
+                wgt = rs.weight(r2, c)
+                for a in range(n):
+                    for d in range(n):
+                        A[a, d] += wgt * rs.laurent(O1[a, c] * O2[c, d], zp, 0)
+        self._A[key] = A.applyfunc(rs.canon)
+        return self._A[key]
+
+
+class _WhiteCorrelator:
+    """Disorder whose Gaussian part is delta-correlated: the Born kernel of :class:`BornKernel`."""
+
+    def born_kernel(self, basis):
+        return BornKernel(self.strength, basis)
+
+
+@dataclass(frozen=True)
+class WhiteNoise(_WhiteCorrelator):
+    r"""Gaussian white-noise scalar disorder, paper Eqs. 8-10.
+
+    .. math:: \langle U(\mathbf r)U(\mathbf r')\rangle = u_0^2\,\delta(\mathbf r-\mathbf r'),\qquad
+              \langle U^{ab}_{kk'}U^{cd}_{k'k}\rangle = u_0^2\,
+              \langle u^a_k|u^b_{k'}\rangle\langle u^c_{k'}|u^d_k\rangle .
+
+    ``u0`` has units of energy x length (2D); it must be a positive symbol.
+    """
+
+    u0: sp.Symbol = cv.u_0
+
+    def __post_init__(self):
+        if not isinstance(self.u0, sp.Symbol) or not self.u0.is_positive:
+            raise AssumptionError(f"WhiteNoise strength {self.u0!r} must be a Symbol declared positive=True")
+
+    @property
+    def strength(self):
+        """The correlator weight u_0^2 multiplying the overlap products (Eq. 10)."""
+        return self.u0**2
+
+    def describe(self):
+        return f"Gaussian white noise <U(r)U(r')> = {self.u0}^2 delta(r - r')"
 
 
 # ---------------------------------------------------------------------- disorder models (issue 14)
 @dataclass(frozen=True)
-class PointImpurities:
+class PointImpurities(_WhiteCorrelator):
     r"""Randomly placed point impurities of density :math:`n_i` and random strength V,
     :math:`U(\mathbf r) = \sum_j V_j\,\delta(\mathbf r - \mathbf R_j)`, with
     :math:`\langle V^2\rangle = V_0^2` and :math:`\langle V^3\rangle = V_1^3`.
@@ -76,7 +164,7 @@ class PointImpurities:
 
 
 @dataclass(frozen=True)
-class DisorderSum:
+class DisorderSum(_WhiteCorrelator):
     r"""Independent disorder sources added: cumulants add, so
     :math:`u_0^2 = \sum_s u_{0,s}^2` and :math:`n_i\langle V^3\rangle = \sum_s n_{i,s}V_{1,s}^3`.
 
@@ -141,38 +229,13 @@ def disorder_symbols(disorder):
     return set(fs) if fs is not None else {disorder.u0}
 
 
-def born_product(model: Model, a=0, b=0, regime=None):
-    r""":math:`\langle U^{ab}_{kk'}U^{ba}_{k'k}\rangle = u_0^2|\langle u^a_k|u^b_{k'}\rangle|^2` for k, k' on
-    the (first) Fermi circle, as a function of :math:`\phi = \theta - \theta'` (gauge invariant)."""
-    kin = kinetics(model, regime)
-    R, _ = kin.rs.fermi_rings()[0]
-    O = kin.overlap(R, z, R, zp)
-    Ob = kin.overlap(R, zp, R, z)
-    prod = sp.expand(model.disorder.u0**2 * O[a, b] * Ob[b, a])
-    # a function of w = z/z' only: set z' = 1, z = e^{i phi}
-    val = kin.rs.reduce(prod.xreplace({zp: 1}), final=sp.cancel)
-    return sp.simplify(sp.expand_complex(val.xreplace({z: sp.exp(sp.I * phi)})).rewrite(sp.cos))
+
+#: former names of this module, now in symkin.kinetics (derived from the collision operator)
+_MOVED = ("born_product", "scattering_time", "transport_time", "phi")
 
 
-def scattering_time(model: Model, regime=None):
-    r""":math:`\tau = \hbar/(\pi u_0^2\rho(\epsilon_F))` with the density of states of the Fermi circles."""
-    kin = kinetics(model, regime)
-    if not kin.rs.fermi_rings():
-        raise RegimeError(f"no Fermi circle in the {kin.regime.name} regime: no scattering at E_F")
-    return ffactor(cv.hbar / (sp.pi * model.disorder.u0**2 * kin.rs.density_of_states()))
-
-
-def transport_time(model: Model, regime=None):
-    r"""Transport time of the first Fermi circle from :math:`J_0[z] = z/\tau_{tr}` (harmonic l = 1, Eq. 30).
-
-    For several coupled Fermi circles the harmonic problem is a matrix; this returns the inverse of its
-    diagonal element for the first circle."""
-    kin = kinetics(model, regime)
-    if not kin.rs.fermi_rings():
-        raise RegimeError(f"no Fermi circle in the {kin.regime.name} regime: no transport time")
-    R, b = kin.rs.fermi_rings()[0]
-    trial = {R.index: sp.zeros(kin.n, kin.n)}
-    trial[R.index][b, b] = z
-    J = kin.collide(trial)[R.index][b, b]
-    rate = laurent_coeff(J, z, 1)
-    return ffactor(kin.rs.reduce(1 / rate))
+def __getattr__(name):
+    if name in _MOVED:  # deprecated aliases; the package import has loaded the kinetics already
+        warnings.warn(f"symkin.disorder.{name} moved to symkin.kinetics.{name}", DeprecationWarning, stacklevel=2)
+        return getattr(sys.modules[__package__ + ".kinetics"], name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

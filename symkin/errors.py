@@ -1,4 +1,9 @@
-"""Exceptions raised for bad input: one class per problem, each with a message naming it."""
+"""Exceptions raised for bad input: one class per problem, each with a message naming it; the
+wrapper of the engine's entry points (:func:`engine_entry`) and the check that no engine-owned
+symbol leaks into a result (:func:`check_no_internal`)."""
+import sympy as sp
+
+from .internal import is_internal
 
 
 class SymkinError(Exception):
@@ -69,7 +74,6 @@ def engine_entry(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        import sympy as sp
         from sympy.polys.polyerrors import BasePolynomialError
         try:
             out = fn(*args, **kwargs)
@@ -94,9 +98,6 @@ def engine_entry(fn):
 
 
 def _check_value(out, where):
-    import sympy as sp
-
-    from .internal import check_no_internal
     vals = []
     if hasattr(out, "contributions"):
         vals = list(out.contributions.values()) + list(getattr(out, "extra", {}).values())
@@ -111,3 +112,26 @@ def _check_value(out, where):
                     f"{where}: the closed form is undefined (nan/zoo) for this model or regime -- the "
                     "regime's Fermi circles degenerate for these parameters; choose another regime "
                     "(symkin.regimes(model)) or declare the parameter signs")
+
+
+def check_no_internal(expr, what="result"):
+    """Raise :class:`InternalSymbolError` if ``expr`` (an expression, matrix, or a dict / tuple of
+    them) still contains an engine-owned symbol; return ``expr`` unchanged otherwise."""
+    left = set()
+
+    def walk(x):
+        if isinstance(x, dict):
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, (list, tuple)):
+            for v in x:
+                walk(v)
+        elif isinstance(x, (sp.Basic, sp.MatrixBase)):
+            left.update(s for s in x.free_symbols if is_internal(s))
+
+    walk(expr)
+    if left:
+        raise InternalSymbolError(
+            f"internal error: the {what} still contains the engine's auxiliary symbol(s) "
+            f"{sorted(map(str, left))}; this is a bug in symkin (please report it with the model)")
+    return expr

@@ -1,4 +1,7 @@
-r"""Band geometry: Berry connection (band-diagonal and interband), curvature, velocity matrix.
+r"""Band geometry: Berry connection (band-diagonal and interband), curvature, velocity matrix, and
+the band-basis matrices on the rings of a Fermi-level regime (:class:`BandBasis`: eigenvectors,
+overlaps :math:`O^{ab}_{kk'}`, operators, :math:`\mathcal T_O` and :math:`\mathcal R'`) that the
+collision operator and every observable use.
 
 Conventions (paper Eqs. 39, 43): :math:`\mathcal R^{mn} = i\langle u^m|\nabla_k u^n\rangle`,
 :math:`\Omega = \nabla_k\times\mathcal R`, :math:`v^{mn} = \hbar^{-1}[\partial_k\epsilon\,\delta_{mn}
@@ -18,7 +21,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .bands import bands, k, rotation_generator, theta, two_band_block
+from . import conventions as cv
+from .bands import bands, dagger_z, k, polar_subs, rotation_generator, theta, two_band_block, z, zp
 from .model import Model, dagger
 from .internal import internal
 from .poly import ffactor
@@ -99,3 +103,62 @@ def berry_curvature(model: Model):
         om = -2 * sp.im(tr) / (4 * Lam**2)
         out.append(ffactor((sp.expand(om).xreplace({Lam: sp.sqrt(blk.d_squared)}))))
     return tuple(out)
+
+
+class BandBasis:
+    r"""Band-basis matrices of a model on the rings of a :class:`symkin.fermi.RingSet`.
+
+    A ring point is ``(ring, w)`` with :math:`w = e^{i\theta}` (``z`` at k, ``zp`` at k').  In the
+    gauge of :mod:`symkin.bands` the eigenvector columns are
+    :math:`U(\rho, w) = {\rm diag}(w^{-j})\,U(\rho, 1)`; ``gauge(ring, w)`` (optional, a diagonal
+    phase matrix) multiplies them -- observables must not change (a test of gauge invariance).
+    """
+
+    z, zp = z, zp
+
+    def __init__(self, model, rs, gauge=None):
+        self.model, self.rs, self.n = model, rs, rs.n
+        self.charges, self.W = rs.iso.charges, rs.iso.W
+        self.gauge = gauge
+        self._ops = {}
+
+    def U(self, ring, w):
+        """Eigenvector columns at the ring, angle w = e^{i theta}: diag(w^-j) U(theta=0)."""
+        U = sp.diag(*[w ** (-j) for j in self.charges]) * self.rs.eigenvectors(ring)
+        return U * self.gauge(ring, w) if self.gauge else U
+
+    def Udag(self, ring, w):
+        return dagger_z(self.U(ring, w))
+
+    def overlap(self, r1, w1, r2, w2):
+        """O^{ab} = <u^a(r1, w1)|u^b(r2, w2)> (paper Eq. 10)."""
+        return (self.Udag(r1, w1) * self.U(r2, w2)).applyfunc(sp.expand)
+
+    def band_matrix(self, X, ring, w=z):
+        """Operator X (model basis, may depend on k) in the band basis at the ring."""
+        key = (X, ring.index, w)
+        if key not in self._ops:
+            Xt = dagger(self.W) * sp.Matrix(X) * self.W
+            Xt = Xt.xreplace(polar_subs(self.model, ring.r, w))
+            self._ops[key] = (self.Udag(ring, w) * Xt * self.U(ring, w)).applyfunc(sp.expand)
+        return self._ops[key]
+
+    def energies(self, ring):
+        return [self.rs.energy(ring, b) for b in range(self.n)]
+
+    def interband(self, X, ring, w=z):
+        r""":math:`\mathcal T_X^{ab} = \hbar X^{ab}/(i(\epsilon^a-\epsilon^b))` (Eq. 56), zero diagonal."""
+        Xb = self.band_matrix(X, ring, w)
+        e = self.energies(ring)
+        T = sp.zeros(self.n, self.n)
+        for a in range(self.n):
+            for b in range(self.n):
+                if a != b:
+                    T[a, b] = self.rs.canon(cv.hbar * Xb[a, b] / (sp.I * (e[a] - e[b])))
+        return T
+
+    def connection(self, ring, w=z):
+        r"""Interband Berry connection :math:`\mathcal R'` (x, y) at the ring:
+        :math:`\mathcal R'^{ab} = i\langle a|\partial_k H|b\rangle/(\epsilon^b-\epsilon^a)`
+        (= :math:`\mathcal T` of the velocity operator)."""
+        return tuple(self.interband(v, ring, w) for v in self.model.velocity_operator())

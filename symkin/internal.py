@@ -10,16 +10,14 @@ Unlike :class:`sympy.Dummy` an ``Internal`` is identified by its name and assump
 is the same object in every process (the report's process pool, pickling) and in every
 ``lru_cache`` key, and it prints exactly like a plain symbol.
 
-A closed form handed to the user must not contain an internal symbol: :func:`check_no_internal`
-raises :class:`symkin.errors.InternalSymbolError` (a bug, not a user error) if one is left.
+A closed form handed to the user must not contain an internal symbol:
+:func:`symkin.errors.check_no_internal` raises :class:`symkin.errors.InternalSymbolError` (a bug, not a user error) if one is left.
 """
 from __future__ import annotations
 
 import sympy as sp
 
-from .errors import InternalSymbolError
-
-__all__ = ["Internal", "internal", "internal_symbols", "is_internal", "check_no_internal"]
+__all__ = ["Internal", "internal", "internal_symbols", "is_internal"]
 
 
 class Internal(sp.Symbol):
@@ -41,24 +39,10 @@ def is_internal(s):
     return isinstance(s, (Internal, sp.Dummy))
 
 
-def check_no_internal(expr, what="result"):
-    """Raise :class:`InternalSymbolError` if ``expr`` (an expression, matrix, or a dict / tuple of
-    them) still contains an engine-owned symbol; return ``expr`` unchanged otherwise."""
-    left = set()
-
-    def walk(x):
-        if isinstance(x, dict):
-            for v in x.values():
-                walk(v)
-        elif isinstance(x, (list, tuple)):
-            for v in x:
-                walk(v)
-        elif isinstance(x, (sp.Basic, sp.MatrixBase)):
-            left.update(s for s in x.free_symbols if is_internal(s))
-
-    walk(expr)
-    if left:
-        raise InternalSymbolError(
-            f"internal error: the {what} still contains the engine's auxiliary symbol(s) "
-            f"{sorted(map(str, left))}; this is a bug in symkin (please report it with the model)")
-    return expr
+def __getattr__(name):
+    if name == "check_no_internal":  # moved to symkin.errors (this module imports nothing of symkin)
+        import sys
+        import warnings
+        warnings.warn("symkin.internal.check_no_internal moved to symkin.errors", DeprecationWarning, stacklevel=2)
+        return sys.modules[__package__ + ".errors"].check_no_internal
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -44,12 +44,14 @@ from functools import lru_cache
 import sympy as sp
 
 from . import conventions as cv
-from .bands import dagger_z, polar_subs, z, zp
+from .bands import conj, theta, z, zp
+from .errors import RegimeError
 from .fermi import RingSet
+from .geometry import BandBasis
 from .regimes import get_regime
 from .integrate import harmonics, laurent_coeff
-from .model import Model, dagger
-from .internal import internal_symbols
+from .model import Model
+from .internal import internal, internal_symbols
 from .poly import ffactor
 
 E_VEC = (cv.E_x, cv.E_y)
@@ -65,41 +67,21 @@ class Kinetics:
             raise ValueError(f"skew must be one of {SKEW_PRESCRIPTIONS}, got {skew!r}")
         self.skew = skew
         self.model = model
-        self.gauge = gauge  # optional (ring, w) -> diagonal phase matrix multiplying the eigenvectors
         self.regime = get_regime(model, regime)
         self.rs = RingSet(model, self.regime)
         self.n = self.rs.n
-        self.charges = self.rs.iso.charges
-        self.W = self.rs.iso.W
-        self.K = sp.pi * model.disorder.u0**2 / cv.hbar
-        self._A = {}
-        self._ops = {}
+        self.basis = BandBasis(model, self.rs, gauge)  # U, overlaps, operators, T_O, R' on the rings
+        self.kernel = model.disorder.born_kernel(self.basis)  # K = pi u0^2/hbar, shell-averaged <OO>
+        self.K = self.kernel.K
+        self.W = self.basis.W
+        b = self.basis
+        self.U, self.Udag, self.overlap, self.band_matrix = b.U, b.Udag, b.overlap, b.band_matrix
+        self.interband, self.connection = b.interband, b.connection
         self._n1 = None
 
-    # ------------------------------------------------------------------ ring-level building blocks
-    def U(self, ring, w):
-        """Eigenvector columns at the ring, angle w = e^{i theta}: diag(w^-j) U(theta=0)."""
-        U = sp.diag(*[w ** (-j) for j in self.charges]) * self.rs.eigenvectors(ring)
-        return U * self.gauge(ring, w) if self.gauge else U
-
-    def Udag(self, ring, w):
-        return dagger_z(self.U(ring, w))
-
-    def overlap(self, r1, w1, r2, w2):
-        """O^{ab} = <u^a(r1, w1)|u^b(r2, w2)>."""
-        return (self.Udag(r1, w1) * self.U(r2, w2)).applyfunc(sp.expand)
-
-    def band_matrix(self, X, ring, w=z):
-        """Operator X (model basis, may depend on k) in the band basis at the ring."""
-        key = (X, ring.index, w)
-        if key not in self._ops:
-            Xt = dagger(self.W) * sp.Matrix(X) * self.W
-            Xt = Xt.xreplace(polar_subs(self.model, ring.r, w))
-            self._ops[key] = (self.Udag(ring, w) * Xt * self.U(ring, w)).applyfunc(sp.expand)
-        return self._ops[key]
-
+    # ------------------------------------------------------------------ band basis (symkin.geometry)
     def energies(self, ring):
-        return [self.rs.energy(ring, b) for b in range(self.n)]
+        return self.basis.energies(ring)
 
     def diagonal_entries(self, dist):
         """(ring, band, value) for the non-zero band-diagonal entries of a ring distribution."""
@@ -108,42 +90,7 @@ class Kinetics:
                 if F[b, b] != 0:
                     yield self.rs.rings[idx], b, F[b, b]
 
-    def interband(self, X, ring, w=z):
-        r""":math:`\mathcal T_X^{ab} = \hbar X^{ab}/(i(\epsilon^a-\epsilon^b))` (Eq. 56), zero diagonal."""
-        Xb = self.band_matrix(X, ring, w)
-        e = self.energies(ring)
-        T = sp.zeros(self.n, self.n)
-        for a in range(self.n):
-            for b in range(self.n):
-                if a != b:
-                    T[a, b] = self.rs.canon(cv.hbar * Xb[a, b] / (sp.I * (e[a] - e[b])))
-        return T
-
-    def connection(self, ring, w=z):
-        r"""Interband Berry connection :math:`\mathcal R'` (x, y) at the ring:
-        :math:`\mathcal R'^{ab} = i\langle a|\partial_k H|b\rangle/(\epsilon^b-\epsilon^a)`
-        (= :math:`\mathcal T` of the velocity operator)."""
-        return tuple(self.interband(v, ring, w) for v in self.model.velocity_operator())
-
     # ------------------------------------------------------------------ the collision operator
-    def _A_matrix(self, ring, E):
-        r""":math:`A^{ad} = \sum_c\sum_{\rho'} w_c(\rho')\langle O^{ac}(\rho,z;\rho',z')O^{cd}(\rho',z';\rho,z)\rangle`
-        with :math:`\rho'` the rings of band c at energy E."""
-        key = (ring.index, round(self.rs.num(E).real, 9))
-        if key in self._A:
-            return self._A[key]
-        A = sp.zeros(self.n, self.n)
-        for c in range(self.n):
-            for r2 in self.rs.rings_at(c, E):
-                O1 = self.overlap(ring, z, r2, zp)
-                O2 = self.overlap(r2, zp, ring, z)
-                wgt = self.rs.weight(r2, c)
-                for a in range(self.n):
-                    for d in range(self.n):
-                        A[a, d] += wgt * self.rs.laurent(O1[a, c] * O2[c, d], zp, 0)
-        self._A[key] = A.applyfunc(self.rs.canon)
-        return self._A[key]
-
     def collide(self, f, shell=None):
         """Born collision integral J(f) of a ring distribution ``{ring: N x N matrix in z}``.
 
@@ -168,7 +115,7 @@ class Kinetics:
                 for b in range(self.n):
                     if on and (a != b or not on(e[a])):
                         continue
-                    Ab, Aa = self._A_matrix(sig, e[b]), self._A_matrix(sig, e[a])
+                    Ab, Aa = self.kernel.shell_average(sig, e[b]), self.kernel.shell_average(sig, e[a])
                     val = sum((Ab[a, d] * F[d, b] + F[a, d] * Aa[d, b] for d in range(self.n)), sp.S.Zero)
                     if val != 0:
                         add(sig, a, b, self.K * val)
@@ -313,7 +260,7 @@ class Kinetics:
                     re = (prod + _conj_zz(prod)) / 2
                     val += self.rs.weight(R2, mp) * self.rs.laurent(re, zp, 0)
             # dn_FD/de = -delta(eps - E_F) = -delta(k - k_F)/|d eps/dk|
-            pref = -2 * sp.pi * self.model.disorder.u0**2 / cv.hbar * cv.e / self.rs.abs_slope(R, m)
+            pref = -2 * self.K * cv.e / self.rs.abs_slope(R, m)
             F = out.setdefault(R.index, sp.zeros(self.n, self.n))
             F[m, m] += self.tidy(pref * val)
         return out
@@ -365,7 +312,6 @@ class Kinetics:
 
 
 def _conj_zz(x):
-    from .bands import conj
     return conj(x, (z, zp))
 
 
@@ -391,7 +337,6 @@ def _to_theta(expr, reduce=None):
     """Laurent polynomial in z = e^{i theta} -> real trigonometric form.  With ``reduce`` (a
     RingSet.reduce-like map) the harmonics are taken first, on the ring symbols, and each coefficient
     is reduced on its own (cheap: no expansion of closed-form radicals)."""
-    from .bands import theta
     if reduce is None:
         h = harmonics(sp.expand(expr), z)
     else:
@@ -439,7 +384,6 @@ def skew_distribution(model, regime=None, skew="fermi-shell"):
 def _vertex_on_fermi_circle(model, regime, X):
     kin = kinetics(model, regime)
     if not kin.rs.fermi_rings():
-        from .errors import RegimeError
         raise RegimeError(f"no Fermi circle in the {kin.regime.name} regime: the vertex lives on the Fermi circle")
     R, m = kin.rs.fermi_rings()[0]
     return kin, R, m, _to_theta(kin.vertex(X(kin), R, m), reduce=lambda c: kin.rs.reduce(c, final=sp.cancel))
@@ -465,3 +409,45 @@ def extrinsic_vertex(model, O, regime=None):
 def extrinsic_spin(model, regime=None):
     r"""Extrinsic spin :math:`\boldsymbol\gamma^m_k` for the Pauli matrices (Eq. 98 corrected)."""
     return sp.Matrix([extrinsic_vertex(model, s, regime) for s in cv.PAULI])
+
+
+
+# ---------------------------------------------------------------------- times and the Born product
+phi = internal("phi", real=True)
+
+
+def born_product(model: Model, a=0, b=0, regime=None):
+    r""":math:`\langle U^{ab}_{kk'}U^{ba}_{k'k}\rangle = u_0^2|\langle u^a_k|u^b_{k'}\rangle|^2` for k, k' on
+    the (first) Fermi circle, as a function of :math:`\phi = \theta - \theta'` (gauge invariant)."""
+    kin = kinetics(model, regime)
+    R, _ = kin.rs.fermi_rings()[0]
+    O = kin.overlap(R, z, R, zp)
+    Ob = kin.overlap(R, zp, R, z)
+    prod = sp.expand(kin.kernel.strength * O[a, b] * Ob[b, a])
+    # a function of w = z/z' only: set z' = 1, z = e^{i phi}
+    val = kin.rs.reduce(prod.xreplace({zp: 1}), final=sp.cancel)
+    return sp.simplify(sp.expand_complex(val.xreplace({z: sp.exp(sp.I * phi)})).rewrite(sp.cos))
+
+
+def scattering_time(model: Model, regime=None):
+    r""":math:`\tau = \hbar/(\pi u_0^2\rho(\epsilon_F))` with the density of states of the Fermi circles."""
+    kin = kinetics(model, regime)
+    if not kin.rs.fermi_rings():
+        raise RegimeError(f"no Fermi circle in the {kin.regime.name} regime: no scattering at E_F")
+    return ffactor(1 / (kin.K * kin.rs.density_of_states()))
+
+
+def transport_time(model: Model, regime=None):
+    r"""Transport time of the first Fermi circle from :math:`J_0[z] = z/\tau_{tr}` (harmonic l = 1, Eq. 30).
+
+    For several coupled Fermi circles the harmonic problem is a matrix; this returns the inverse of its
+    diagonal element for the first circle."""
+    kin = kinetics(model, regime)
+    if not kin.rs.fermi_rings():
+        raise RegimeError(f"no Fermi circle in the {kin.regime.name} regime: no transport time")
+    R, b = kin.rs.fermi_rings()[0]
+    trial = {R.index: sp.zeros(kin.n, kin.n)}
+    trial[R.index][b, b] = z
+    J = kin.collide(trial)[R.index][b, b]
+    rate = laurent_coeff(J, z, 1)
+    return ffactor(kin.rs.reduce(1 / rate))

@@ -45,64 +45,37 @@ change the weak-disorder limit).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
 from . import numeric as nm
+from .contributions import labels
 from .errors import ShapeError
+from .results import Result
 
-__all__ = ["KuboResponse", "response", "anomalous_hall", "spin_density", "kubo_streda_I"]
+__all__ = ["response", "anomalous_hall", "spin_density", "leading_order", "kubo_streda_I"]
+
+#: the parts of the Kubo-Streda response (symkin.contributions): the Fermi-surface term at order
+#: 1/u_0^2, its disorder-independent remainder, the Fermi-sea term
+KUBO_NAMES = ("fermi_surface", "streda_I", "streda_II")
 
 DEFAULT_ETAS = (0.001, 0.002, 0.004, 0.008)
+APPROX = ("Kubo-Streda, Born self-energy + ladder vertex (non-crossing) for Gaussian white noise, "
+          "extrapolated to weak disorder; T = 0")
 
 
-@dataclass(frozen=True)
-class KuboResponse:
-    r"""Weak-disorder Kubo-Streda response, arrays of shape ``(n_O, 2)`` (columns: ``E_x``, ``E_y``).
-
-    Attributes
-    ----------
-    leading : ndarray
-        ``c_0/u_0^2`` at the given ``u_0`` (Drude / Edelstein part of ``K^I``).
-    sigma_I : ndarray
-        ``c_1``: disorder-independent part of the Fermi-surface term ``K^I``.
-    sigma_II : ndarray
-        Fermi-sea Streda term (clean limit).
-    total : ndarray
-        ``leading + sigma_I + sigma_II``.
-    fit : dict
-        ``x`` values, raw ``K^I(x)`` and the fit coefficients.
-    """
-
-    leading: np.ndarray
-    sigma_I: np.ndarray
-    sigma_II: np.ndarray
-    energy: float
-    fit: dict = field(default_factory=dict)
-
-    @property
-    def subleading(self):
-        """The disorder-independent part ``sigma_I + sigma_II``."""
-        return self.sigma_I + self.sigma_II
-
-    @property
-    def total(self):
-        return self.leading + self.sigma_I + self.sigma_II
-
-    def leading_order(self, rtol=1e-6):
-        r"""Each component at its own leading order in weak disorder: ``c_0/u_0^2`` where the
-        ``1/u_0^2`` coefficient is non-zero (``|c_0| > rtol max|c_0|``), else the
-        ``u_0``-independent part.  This is the accuracy of the kinetic theory (e.g. Eq. 104: the
-        Edelstein ``z x E`` term at order ``tau``, the ``E``-parallel term at order ``tau^0``); the
-        ``u_0``-independent correction to the Edelstein components (relative order
-        ``hbar/(epsilon_F tau)``) is dropped."""
-        lead = self.leading
-        big = np.abs(lead) > rtol * np.abs(lead).max()
-        if np.abs(lead).max() == 0:
-            big = np.zeros(lead.shape, bool)
-        return np.where(big, lead, self.subleading)
+def leading_order(r, rtol=1e-6):
+    r"""Each component of a Kubo ``response`` at its own leading order in weak disorder: the
+    ``fermi_surface`` part (``c_0/u_0^2``) where it is non-zero (``|c_0| > rtol max|c_0|``), else the
+    ``u_0``-independent part ``streda_I + streda_II``.  This is the accuracy of the kinetic theory
+    (e.g. Eq. 104: the Edelstein ``z x E`` term at order ``tau``, the ``E``-parallel term at order
+    ``tau^0``); the ``u_0``-independent correction to the Edelstein components (relative order
+    ``hbar/(epsilon_F tau)``) is dropped.  Returns the three parts so masked, {name: array}."""
+    lead = np.asarray(r.fermi_surface)
+    big = np.abs(lead) > rtol * np.abs(lead).max() if np.abs(lead).max() else np.zeros(lead.shape, bool)
+    return {"fermi_surface": np.where(big, lead, 0.0), "streda_I": np.where(big, 0.0, r.streda_I),
+            "streda_II": np.where(big, 0.0, r.streda_II)}
 
 
 # ===================================================================== k mesh
@@ -177,7 +150,7 @@ def _radial_mesh(peaks, widths, L, n_core=16, n_gl=12, n_far=24, n_tail=48, leve
 def _k_mesh(cm, sh_roots, Gamma, E, n_theta, k_cut=None):
     """Polar mesh: (kx, ky, w) with ``sum_k -> sum w``."""
     theta = 2 * np.pi * np.arange(n_theta) / n_theta
-    ti, rr, bd = nm._roots(cm, theta, E)
+    ti, rr, bd = nm.shell_roots(cm, theta, E)
     kxs, kys, ws = [], [], []
     L = cm.k_scale
     # pole widths: Gamma_band/|d e/dr| at the roots
@@ -232,7 +205,7 @@ def kubo_streda_I(cm, Afs, E, x, rho_w, n_theta=64, ladder=True, k_cut=None):
 
 def _streda_II(cm, Afs, E, n_theta=64, n_shell=64):
     r"""Clean-limit Fermi-sea Streda term ``K^II(A_o, B_j)``, ``B_j = -(e/hbar) dH/dk_j``."""
-    sea = nm.sea_integral_occupied(cm, E, nm._intrinsic_integrand(cm, Afs, cm.e, E), n_theta=n_theta)
+    sea = nm.sea_integral_occupied(cm, E, nm.intrinsic_integrand(cm, Afs, cm.e, E), n_theta=n_theta)
     sea = np.asarray(sea).reshape(len(Afs), 2)
     sh = nm.fermi_shell(cm, E, n_shell)
     idx = np.arange(sh.n)
@@ -256,8 +229,8 @@ def _fit(xs, ys):
     return coef[0], coef[1], coef
 
 
-def response(model, values, O, band="conduction", *, etas=DEFAULT_ETAS, n_theta=64, ladder=True,
-             k_cut=4.0, gauge_seed=None, energy=None):
+def response(model, values, O, regime=None, *, etas=DEFAULT_ETAS, n_theta=64, ladder=True,
+             k_cut=4.0, gauge_seed=None, energy=None, band=None):
     r"""Weak-disorder Kubo-Streda response of the operators ``O`` to a uniform electric field.
 
     Parameters
@@ -266,7 +239,8 @@ def response(model, values, O, band="conduction", *, etas=DEFAULT_ETAS, n_theta=
     values : dict
         Numbers by symbol name (as :func:`symkin.numeric.response`).
     O : sympy.Matrix or sequence of sympy.Matrix
-    band : {'conduction', 'valence'}
+    regime : None, str or Regime
+        As :func:`symkin.numeric.response` (``band=`` is its former name, deprecated).
     etas : sequence of float
         ``hbar/tau / |E_F|`` values used for the extrapolation to weak disorder.
     n_theta : int
@@ -282,14 +256,20 @@ def response(model, values, O, band="conduction", *, etas=DEFAULT_ETAS, n_theta=
 
     Returns
     -------
-    KuboResponse
+    Result
+        ``backend='kubo'``, arrays of shape ``(n_O, 2)`` (columns: ``E_x``, ``E_y``):
+        ``fermi_surface`` = ``c_0/u_0^2`` at the given ``u_0`` (Drude / Edelstein part of ``K^I``),
+        ``streda_I`` = ``c_1`` (the disorder-independent part of ``K^I``), ``streda_II`` (the
+        Fermi-sea term, clean limit); ``r.energy``, ``r.fit`` (``x`` values, raw ``K^I(x)``, the fit
+        coefficients).  :func:`leading_order` keeps each component at its own order.
     """
-    Ol = nm._as_list(O)
+    regime = nm.regime_argument(regime, band, "symkin.kubo.response")
+    Ol = nm.as_operator_list(O)
     cm = nm.CompiledModel(model, values, gauge_seed)
     for o in Ol:
         model.validate_operator(o)
     Afs = [cm.operator(o) for o in Ol]
-    E = nm._fermi_energy(cm, band) if energy is None else float(energy)
+    E = nm.fermi_energy(cm, regime) if energy is None else float(energy)
     sh = nm.fermi_shell(cm, E, max(n_theta, 64))
     rho_w = sh.rho_w
     dos = np.trace(rho_w).real
@@ -298,27 +278,41 @@ def response(model, values, O, band="conduction", *, etas=DEFAULT_ETAS, n_theta=
     c0, c1, coef = _fit(xs, ys)
     lead = c0 / cm.u0 ** 2
     II = _streda_II(cm, Afs, E, n_theta=max(n_theta, 64))
-    return KuboResponse(lead, c1, II, E, {"x": xs, "K_I": ys, "coef": coef})
+    parts = {"fermi_surface": lead, "streda_I": c1, "streda_II": II}
+    return Result("response", parts, r"\langle O\rangle", labels(parts, "response"), model=model.name,
+                  regime=nm.regime_label(regime, E), approximation=APPROX,
+                  extra={"energy": E, "fit": {"x": xs, "K_I": ys, "coef": coef}}, backend="kubo")
 
 
-def anomalous_hall(model, values, band="conduction", **kw):
-    r"""Weak-disorder non-crossing Kubo-Streda ``sigma_yx = e^2 K(v_y, v_x)`` (float).
+def anomalous_hall(model, values, regime=None, *, band=None, **kw):
+    r"""Weak-disorder non-crossing Kubo-Streda ``sigma_yx = e^2 K(v_y, v_x)``: a :class:`Result`
+    (``backend='kubo'``) whose total (``float(r)``) is the conductivity; contributions as
+    :func:`response`, floats.
 
     For the TI surface this is Eq. 86, ``4 e^2 M (1+xi^2) / (2 pi hbar epsilon_F (1+3 xi^2)^2)``.
     """
+    regime = nm.regime_argument(regime, band, "symkin.kubo.anomalous_hall")
     vy = model.velocity_operator()[1]
-    r = response(model, values, [vy], band=band, **kw)
-    return float(-float(values.get("e", 1.0)) * r.total[0, 0])
+    r = response(model, values, [vy], regime=regime, **kw)
+    e_ch = float(values.get("e", 1.0))
+    contrib = {n: float(-e_ch * r[n][0, 0]) for n in KUBO_NAMES}
+    return Result("sigma_yx", contrib, r"\sigma_{yx}", labels(contrib, "sigma_yx"), model=model.name,
+                  regime=r.regime, approximation=APPROX, extra=r.extra, backend="kubo")
 
 
-def spin_density(model, values, band="conduction", **kw):
+def spin_density(model, values, regime=None, *, band=None, **kw):
     r"""Weak-disorder Kubo-Streda spin density ``<sigma_i>`` per unit ``E_j``: (3, 2) array, rows
     ``sigma_x, sigma_y, sigma_z``, columns ``E_x, E_y``.
 
-    Each component at its leading order (:meth:`KuboResponse.leading_order`): the Edelstein
+    A :class:`Result` (``backend='kubo'``); each component at its leading order
+    (:func:`leading_order`): the Edelstein
     components ``~1/u_0^2`` (evaluated at the given ``u_0``), the others ``u_0``-independent.  For
     the TI surface this is Eq. 104.  The full expansion is in :func:`response`.
     """
+    regime = nm.regime_argument(regime, band, "symkin.kubo.spin_density")
     if model.n_bands != 2:
         raise ShapeError("spin_density with Pauli matrices needs a two-band model")
-    return response(model, values, list(nm.pauli()), band=band, **kw).leading_order()
+    r = response(model, values, list(nm.pauli()), regime=regime, **kw)
+    parts = leading_order(r)
+    return Result("spin density <s>", parts, r"\langle\mathbf{s}\rangle", labels(parts, "spin_density"),
+                  model=model.name, regime=r.regime, approximation=APPROX, extra=r.extra, backend="kubo")

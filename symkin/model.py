@@ -1,7 +1,7 @@
 """Model input: a k.p Hamiltonian H(k_x, k_y) as a SymPy matrix plus a disorder model.
 
-The first stage of symkin's data flow (model -> bands -> geometry -> disorder -> kinetics ->
-observables -> integration -> export).  Validation happens here, once: H must be square and
+The first stage of symkin's data flow (model -> bands -> regimes/fermi -> geometry -> kinetics ->
+observables; the disorder model, like H, is input: :mod:`symkin.disorder`).  Validation happens here, once: H must be square and
 Hermitian, depend only on the declared (real) momenta and on real parameters.
 """
 from __future__ import annotations
@@ -11,33 +11,8 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from . import conventions as cv
+from .disorder import WhiteNoise  # noqa: F401 (the default disorder; re-exported)
 from .errors import AssumptionError, MomentumError, NonHermitianError, ShapeError
-
-
-@dataclass(frozen=True)
-class WhiteNoise:
-    r"""Gaussian white-noise scalar disorder, paper Eqs. 8-10.
-
-    .. math:: \langle U(\mathbf r)U(\mathbf r')\rangle = u_0^2\,\delta(\mathbf r-\mathbf r'),\qquad
-              \langle U^{ab}_{kk'}U^{cd}_{k'k}\rangle = u_0^2\,
-              \langle u^a_k|u^b_{k'}\rangle\langle u^c_{k'}|u^d_k\rangle .
-
-    ``u0`` has units of energy x length (2D); it must be a positive symbol.
-    """
-
-    u0: sp.Symbol = cv.u_0
-
-    def __post_init__(self):
-        if not isinstance(self.u0, sp.Symbol) or not self.u0.is_positive:
-            raise AssumptionError(f"WhiteNoise strength {self.u0!r} must be a Symbol declared positive=True")
-
-    @property
-    def strength(self):
-        """The correlator weight u_0^2 multiplying the overlap products (Eq. 10)."""
-        return self.u0**2
-
-    def describe(self):
-        return f"Gaussian white noise <U(r)U(r')> = {self.u0}^2 delta(r - r')"
 
 
 def exact_numbers(M):

@@ -39,7 +39,7 @@ def bhz_like(D=sp.Symbol("D", real=True), B=sp.Symbol("B", positive=True)):
     .. math:: H = D k^2\sigma_0 + \hbar v (k_x\sigma_x + k_y\sigma_y) + (\Delta - B k^2)\sigma_z ,
 
     (one spin block of the Bernevig-Hughes-Zhang model).  A single Fermi circle in the conduction
-    band requires |D| < B.
+    band requires :math:`|D| < B`.
     """
     k2 = k_x**2 + k_y**2
     H = D * k2 * s0 + cv.hbar * v * (k_x * sx + k_y * sy) + (Delta - B * k2) * sz

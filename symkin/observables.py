@@ -25,20 +25,23 @@ import sympy as sp
 
 from . import conventions as cv
 from .bands import conj, k, polar_subs, z
-from .crossed import APPROX_CROSSED, CROSSED_LABELS, crossed_response
+from .blocks import restrict, two_band_blocks
+from .contributions import labels as labels_of
+from .crossed import APPROX_CROSSED, crossed_response
 from .errors import ShapeError, engine_entry
-from .integrate import angular_average, laurent_coeff, radial_integral, sea_antiderivative
+from .integrate import angular_average, radial_integral, sea_antiderivative
 from .kinetics import E_VEC, kinetics
 from .model import Model, dagger
 from .internal import internal
 from .poly import ffactor
+from .regimes import get_regime
 from .results import Result
 from .skew3 import APPROX_SK3, third_order_response
 
 PAULI = tuple(sp.Matrix(m) for m in cv.PAULI)
-RESPONSE_LABELS = {"fermi_surface": "FS", "intrinsic": "int", "extrinsic": "ext", "side_jump": "sj",
-                   "skew": "sk"}
-SK3_LABEL = {"skew_third_order": "sk3"}  # issue 14: present only for disorder with <V^3> != 0
+#: the five pieces of Eq. 63 (labels, paper equations, formulas: symkin.contributions)
+RESPONSE_NAMES = ("fermi_surface", "intrinsic", "extrinsic", "side_jump", "skew")
+CROSSED_NAMES = ("crossed_X", "crossed_Psi")
 
 
 def _as_operators(model, O):
@@ -86,9 +89,6 @@ def response(model: Model, O, regime=None, skew="fermi-shell", crossed=False) ->
 
 def _block_response(model, ops, regime, skew, crossed=False):
     """N x N model of decoupled 2 x 2 blocks: the sum of the blocks' responses (symkin.blocks)."""
-    from .blocks import restrict, two_band_blocks
-    from .regimes import get_regime
-
     reg = get_regime(model, regime)
     parts = []
     bl = two_band_blocks(model)
@@ -107,7 +107,7 @@ def _response(model, ops, regime, skew, crossed=False):
     kin = kinetics(model, regime, skew)
     rs = kin.rs
     n1 = kin.n_leading()
-    parts = {name: [] for name in RESPONSE_LABELS}
+    parts = {name: [] for name in RESPONSE_NAMES}
     nsj, nsk = (kin.n_side_jump(), kin.n_skew()) if n1 else ({}, {})
     for Op in ops:
         diag = lambda R, Op=Op: sp.diag(*[kin.band_matrix(Op, R)[i, i] for i in range(kin.n)])
@@ -119,17 +119,18 @@ def _response(model, ops, regime, skew, crossed=False):
     contributions = {name: sp.Matrix(vals) for name, vals in parts.items()}
     # --- beyond the paper (issue 14): third-order skew scattering of non-Gaussian disorder
     sk3 = third_order_response(kin, ops) if n1 else None
-    labels, approx = RESPONSE_LABELS, cv.APPROXIMATION
-    if sk3 is not None:
+    approx = cv.APPROXIMATION
+    if sk3 is not None:  # present only for disorder with <V^3> != 0
         contributions["skew_third_order"] = sp.Matrix(sk3)
-        labels, approx = {**RESPONSE_LABELS, **SK3_LABEL}, cv.APPROXIMATION + APPROX_SK3
+        approx = cv.APPROXIMATION + APPROX_SK3
     if crossed:
         for name, vals in (crossed_response(kin, ops) if n1 else
-                           {n: [sp.S.Zero] * len(ops) for n in CROSSED_LABELS}).items():
+                           {n: [sp.S.Zero] * len(ops) for n in CROSSED_NAMES}).items():
             contributions[name] = sp.Matrix(vals)
-        labels, approx = {**labels, **CROSSED_LABELS}, APPROX_CROSSED + "; " + approx
+        approx = APPROX_CROSSED + "; " + approx
     # --- end issue 14
-    return Result("response", contributions, r"\langle O\rangle", labels, approximation=approx,
+    return Result("response", contributions, r"\langle O\rangle", labels_of(contributions, "response"),
+                  approximation=approx,
                   model=model.name, regime=kin.regime, extra={"skew prescription": skew})
 
 
@@ -244,9 +245,6 @@ def _sea_at(kin, F, u, Lam, x):
 
 
 # ---------------------------------------------------------------------- named observables
-HALL_LABELS = {"intrinsic": "int", "extrinsic_velocity": "ext", "side_jump": "sj", "skew": "sk"}
-
-
 def _coeff(x, Ei):
     """Coefficient of a field component in an expression linear in E_x, E_y."""
     y = sp.diff(x, Ei)
@@ -256,20 +254,20 @@ def _coeff(x, Ei):
 @engine_entry
 def anomalous_hall(model: Model, regime=None, skew="fermi-shell", crossed=False) -> Result:
     r"""Anomalous Hall conductivity :math:`\sigma_{yx} = j_y/E_x` and its four contributions
-    (paper Eqs. 72-86): ``intrinsic`` (Berry curvature, Fermi sea), ``extrinsic_velocity``
-    (:math:`\beta`), ``side_jump`` (:math:`n^{sj}` from J_E) and ``skew`` (:math:`n^{sk}`).
+    (paper Eqs. 72-86): ``intrinsic`` (Berry curvature, Fermi sea), ``extrinsic`` (the extrinsic
+    velocity :math:`\beta`; former name ``extrinsic_velocity``, deprecated), ``side_jump``
+    (:math:`n^{sj}` from J_E) and ``skew`` (:math:`n^{sk}`).
 
     Computed as :func:`response` of :math:`\hat v_y = \hbar^{-1}\partial H/\partial k_y` with
     :math:`j = -e\langle v\rangle` (one mechanism for every observable).
     """
     r = response(model, model.velocity_operator()[1], regime, skew, crossed)
-    pick = {"intrinsic": "intrinsic", "extrinsic_velocity": "extrinsic", "side_jump": "side_jump",
-            "skew": "skew"}
+    pick = {"intrinsic": "intrinsic", "extrinsic": "extrinsic", "side_jump": "side_jump", "skew": "skew"}
     for extra in ("skew_third_order", "crossed_X", "crossed_Psi"):  # issue 14
         if extra in r.contributions:
             pick[extra] = extra
     contrib = {name: _coeff(-cv.e * r[src][0], cv.E_x) for name, src in pick.items()}
-    return Result("sigma_yx", contrib, r"\sigma_{yx}", {**r.labels, **HALL_LABELS}, model=model.name,
+    return Result("sigma_yx", contrib, r"\sigma_{yx}", labels_of(contrib, "sigma_yx"), model=model.name,
                   regime=r.regime, approximation=r.approximation, extra={"fermi_surface": _coeff(-cv.e * r.fermi_surface[0], cv.E_x)})
 
 
@@ -294,7 +292,7 @@ def spin_density(model: Model, regime=None, skew="fermi-shell", crossed=False) -
         raise ShapeError("spin_density uses the Pauli matrices of a 2x2 model")
     r = response(model, PAULI, regime, skew, crossed)
     return Result("spin density <s>", dict(r.contributions), r"\langle\mathbf{s}\rangle",
-                  {**r.labels, "fermi_surface": "Edel"}, model=model.name, regime=r.regime,
+                  labels_of(r.contributions, "spin_density"), model=model.name, regime=r.regime,
                   approximation=r.approximation)
 
 
@@ -320,7 +318,7 @@ def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None, skew="f
     fl = cross(s.fermi_surface)
     dl = cross(sum((v for n, v in s.contributions.items() if n != "fermi_surface"), sp.zeros(3, 1)))
     return Result("spin-orbit torque", {"field_like": fl, "damping_like": dl}, r"\boldsymbol{\tau}",
-                  {"field_like": "FL", "damping_like": "DL"}, model=model.name, regime=s.regime,
+                  labels_of(("field_like", "damping_like"), "spin_orbit_torque"), model=model.name, regime=s.regime,
                   approximation=s.approximation)
 
 
@@ -338,5 +336,5 @@ def spin_hall(model: Model, regime=None, skew="fermi-shell", crossed=False) -> R
     O = (sz * vy + vy * sz) / 2
     r = response(model, O, regime, skew, crossed)
     contrib = {name: _coeff(val[0], cv.E_x) for name, val in r.contributions.items()}
-    return Result("spin Hall <{s_z, v_y}/2>/E_x", contrib, r"\chi^{z}_{yx}", r.labels,
+    return Result("spin Hall <{s_z, v_y}/2>/E_x", contrib, r"\chi^{z}_{yx}", labels_of(contrib, "spin_hall"),
                   model=model.name, regime=r.regime, approximation=r.approximation)

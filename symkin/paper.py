@@ -15,7 +15,7 @@ built-in model's ``v_F``, ``M``), so the same forms serve numeric checks:
 >>> import sympy as sp
 >>> from symkin import paper
 >>> s = paper.ti_sigma_yx()
->>> sp.cancel(sum(s[k] for k in ("intrinsic", "extrinsic_velocity", "side_jump", "skew")) - s["total"])
+>>> sp.cancel(sum(s[k] for k in ("intrinsic", "extrinsic", "side_jump", "skew")) - s["total"])
 0
 """
 from __future__ import annotations
@@ -59,14 +59,14 @@ def ti_sigma_yx(*, e=None, hbar=None, v_F=None, M=None, epsilon_F=None, u_0=None
               \sigma^{\rm sk} = \frac{e^2}{2\pi\hbar}\frac{3\xi(1-\xi^2)^2}{2(1+3\xi^2)^2},\quad
               \sigma_{yx} = \frac{e^2}{2\pi\hbar}\frac{4\xi(1+\xi^2)}{(1+3\xi^2)^2} .
 
-    Keys as in :func:`symkin.anomalous_hall` (``intrinsic``, ``extrinsic_velocity``, ``side_jump``,
+    Keys as in :func:`symkin.anomalous_hall` (``intrinsic``, ``extrinsic``, ``side_jump``,
     ``skew``, ``total``); σ_yx = j_y/E_x, e > 0, NCA, Gaussian white noise.
     """
     e, hbar, v_F, M, eF, u0 = _args(e, hbar, v_F, M, epsilon_F, u_0)
     x = M / eF
     c = e**2 / (2 * sp.pi * hbar) * x
     return {"intrinsic": c / 2,                                          # Eq. 74
-            "extrinsic_velocity": c * (1 - x**2) / (1 + 3 * x**2),       # Eq. 78
+            "extrinsic": c * (1 - x**2) / (1 + 3 * x**2),       # Eq. 78
             "side_jump": c * (1 - x**2) / (1 + 3 * x**2),                # Eq. 82
             "skew": c * 3 * (1 - x**2) ** 2 / (2 * (1 + 3 * x**2) ** 2),  # Eq. 85
             "total": 4 * c * (1 + x**2) / (1 + 3 * x**2) ** 2}           # Eq. 86

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import itertools
+
 import numpy as np
 import sympy as sp
 
 from .bands import TwoBandBlock, k, two_band_block
+from .blocks import two_band_blocks
 from .errors import DegeneracyError, RegimeError
 from .model import Model
 
@@ -345,10 +348,6 @@ def _composite_regimes(model: Model):
     """Regimes of a model of decoupled 2 x 2 blocks: the non-empty intersections of the blocks'
     windows (in epsilon_F, same sign).  A window where some block has no regime (below all its
     bands) is not listed."""
-    import itertools
-
-    from .blocks import two_band_blocks
-
     per = [regimes(b.model, _both_gap_sides=True) for b in two_band_blocks(model)]
     sample = model.sample_point()
     num = lambda x: float(sp.N(sp.sympify(x).subs(sample)))
@@ -421,7 +420,7 @@ def regime_at(model: Model, values) -> Regime:
     values : dict name -> number
         Values by symbol *name* of the parameters and the Fermi level (``epsilon_F``).  For a
         positive Fermi-level symbol the value is read as E_F: a negative number selects the
-        E_F = -epsilon_F windows (holes), with epsilon_F = |value|.
+        E_F = -epsilon_F windows (holes), with ``epsilon_F = |value|``.
 
     Returns
     -------

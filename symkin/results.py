@@ -1,20 +1,28 @@
-"""Small immutable result records: contributions by name, their total, the approximation they
+"""The one result record of every route: contributions by name, their total, the approximation they
 hold in, LaTeX and NumPy export.
 
 A :class:`Result` behaves like a record with one attribute per contribution (``s.intrinsic``,
-``s.skew``, ...) plus ``s.total``; it also supports ``s["skew"]``.  Contributions are SymPy
-expressions (scalars) or column matrices (vector observables such as the spin density).
+``s.skew``, ...) plus ``s.total``; it also supports ``s["skew"]``.  The closed form
+(``backend='closed-form'``) holds SymPy expressions (scalars) or column matrices (vector observables
+such as the spin density); :mod:`symkin.numeric` (``'numeric'``) and :mod:`symkin.kubo` (``'kubo'``)
+hold floats or arrays under the same contribution names (:mod:`symkin.contributions`).  A result
+pickles (worker processes, caches on disk).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 
 import numpy as np
 import sympy as sp
 
 from . import conventions as cv
+from .contributions import canonical
 from .poly import ffactor
+
+#: the routes a result can come from
+BACKENDS = ("closed-form", "numeric", "kubo")
 
 
 class RegimeLabel(str):
@@ -64,6 +72,11 @@ class Result:
         (``sympy.true`` if unknown).  Printed by ``str``, the reports and the JSON.
     sample : dict (property)
         The parameter point (name -> float) at which the regime's roots were selected.
+    extra : Mapping[str, object]
+        Further values of the route, also readable as attributes (``r.energy``, ``r.diagnostics``
+        of the numeric route; ``r.fermi_surface`` of the closed-form sigma_yx).
+    backend : str
+        The route: ``'closed-form'``, ``'numeric'`` or ``'kubo'``.
     """
 
     quantity: str
@@ -74,6 +87,7 @@ class Result:
     model: str = ""
     regime: str = ""
     extra: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    backend: str = "closed-form"
 
     def __post_init__(self):
         object.__setattr__(self, "contributions", MappingProxyType(dict(self.contributions)))
@@ -99,16 +113,38 @@ class Result:
         return _tidy(tot)
 
     def __getattr__(self, name):
-        if name.startswith("_"):
+        if name.startswith("_") or name in ("contributions", "extra", "quantity"):
             raise AttributeError(name)
-        try:
-            return self.contributions[name]
-        except KeyError:
-            raise AttributeError(f"{self.quantity} has no contribution {name!r}; "
-                                 f"it has {list(self.contributions)} and total") from None
+        key = self._key(name)
+        if key in self.contributions:
+            return self.contributions[key]
+        if name in self.extra:
+            return self.extra[name]
+        raise AttributeError(f"{self.quantity} has no contribution {name!r}; "
+                             f"it has {list(self.contributions)} and total") from None
 
     def __getitem__(self, name):
-        return self.total if name == "total" else self.contributions[name]
+        return self.total if name == "total" else self.contributions[self._key(name)]
+
+    def _key(self, name):
+        """The contribution key of ``name``; a former name (e.g. ``extrinsic_velocity``) warns."""
+        if name in self.contributions:
+            return name
+        new = canonical(name)
+        if new != name and new in self.contributions:
+            warnings.warn(f"the contribution {name!r} is now called {new!r}", DeprecationWarning, stacklevel=3)
+        return new
+
+    def __reduce__(self):  # the mapping proxies do not pickle: rebuild from plain dicts
+        state = {f.name: getattr(self, f.name) for f in fields(self)}
+        state = {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in state.items()}
+        return (_rebuild, (state,))
+
+    def __float__(self):
+        return float(self.total)
+
+    def __complex__(self):
+        return complex(self.total)
 
     def items(self):
         """(name, expression) pairs of the contributions followed by the total."""
@@ -219,7 +255,13 @@ def _sup(symbol, sup):
     return symbol + sup if sup else symbol
 
 
+def _rebuild(state):
+    return Result(**state)
+
+
 def _tidy(x):
     if isinstance(x, sp.MatrixBase):
         return x.applyfunc(_tidy)
+    if not isinstance(x, sp.Basic):  # numeric routes: floats and arrays
+        return x
     return ffactor((x)) if sp.count_ops(x) < 300 else x

@@ -33,7 +33,7 @@ NAME_POOL = ("k", "z", "u", "Lambda", "k_1", "Lambda_1", "t_1", "c_1", "theta", 
              "t", "E", "tau", "rho", "a", "b", "D", "B", "M", "g")
 TOL_NUMERIC = 1e-8
 TOL_KUBO = 1e-5
-FIELDS = ("intrinsic", "extrinsic_velocity", "side_jump", "skew", "total")
+FIELDS = ("intrinsic", "extrinsic", "side_jump", "skew", "total")
 
 _S = 1 / sp.sqrt(2)
 UNITARIES = (
@@ -157,7 +157,7 @@ def run_example(seed, kubo_every=4):
         if bad:
             out.update(status="wrong", cls="closed form != numeric", detail=repr(bad))
         elif kubo_every and seed % kubo_every == 0:
-            kb = kubo.anomalous_hall(model, values, energy=E)
+            kb = float(kubo.anomalous_hall(model, values, energy=E))
             if abs(kb - closed["total"].real) > TOL_KUBO * max(abs(kb), 1e-3):
                 out.update(status="wrong", cls="closed form != kubo", detail=f"{closed['total']} vs {kb}")
         out.setdefault("status", "pass")

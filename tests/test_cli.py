@@ -18,7 +18,7 @@ import sympy as sp
 from symkin import anomalous_hall, spin_density
 from symkin.models import BUILTINS
 from symkin.models import ti_surface
-from symkin.report import REPORT_SECTIONS
+from symkin.io.latex import REPORT_SECTIONS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _SCRIPT = os.path.join(os.path.dirname(sys.executable), "symkin")
@@ -158,7 +158,7 @@ def test_json_matches_documented_schema(doc):
     assert doc["schema"] == 1
     assert set(doc["observables"]) == {"sigma_yx", "spin_density", "spin_orbit_torque", "spin_hall"}
     hall = doc["observables"]["sigma_yx"]
-    assert hall["contributions"] == ["intrinsic", "extrinsic_velocity", "side_jump", "skew"]
+    assert hall["contributions"] == ["intrinsic", "extrinsic", "side_jump", "skew"]
     assert hall["paper_equations"]["total"] == 86 and hall["kind"] == "scalar"
     assert doc["observables"]["spin_density"]["kind"] == "vector"
     assert doc["symbols"]["M"]["assumptions"]["positive"] is True
@@ -209,7 +209,7 @@ def test_json_samples_are_evaluations_of_the_expressions(doc):
 
 
 def test_json_samples_are_reproducible(doc):
-    from symkin.report import sample_points
+    from symkin.io.export import sample_points
     pts = sample_points(ti_surface(), None, 3, seed=0)
     assert [r["point"] for r in doc["samples"]["points"]] == pts
 
@@ -281,7 +281,7 @@ def test_progress_on_stderr(runs):
 def test_table_from_a_model_file(runs):
     r = runs["table_file"]
     assert r.returncode == 0, r.stderr
-    for word in ("sigma_yx", "massive_dirac", "gap (0 < epsilon_F < Delta", "intrinsic", "extrinsic_velocity",
+    for word in ("sigma_yx", "massive_dirac", "gap (0 < epsilon_F < Delta", "intrinsic", "extrinsic",
                  "side_jump", "skew", "total", "approximation: first Born", "Eq. 86"):
         assert word in r.stdout, word
 
@@ -310,8 +310,8 @@ def test_usage_error(runs):
 
 
 def run_main(capsys, *argv):
-    """symkin.cli.main in process (the console script's code path, minus interpreter start-up)."""
-    from symkin.cli import main
+    """symkin.io.cli.main in process (the console script's code path, minus interpreter start-up)."""
+    from symkin.io.cli import main
     with pytest.raises(SystemExit) as info:
         main(list(argv))
     out, err = capsys.readouterr()
@@ -381,8 +381,8 @@ def _run(*args):
 
 def test_operator_response_equals_python_api(tmp_path):
     from symkin import response
-    from symkin.modelfile import load_model
-    from symkin.report import text_table
+    from symkin.io.modelfile import load_model
+    from symkin.io.export import text_table
     path = tmp_path / "ti_op.toml"
     path.write_text(TI_TOML + '\n[operators]\nspin_x = "sigma_x"\n')
     p = _run("derive", str(path), "--operator", "spin_x", "-q")

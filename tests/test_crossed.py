@@ -98,12 +98,12 @@ def test_numeric_response_crossed_option():
     ti = ti_surface()
     h = nm.anomalous_hall(ti, vals, n_points=128, crossed=True)
     xi, e2h = Mv / E, 1 / (2 * float(sp.pi))
-    assert abs(h.crossed_X + e2h * 4 * xi * (1 - xi**2) / (1 + 3 * xi**2) ** 2) < 1e-9
-    assert abs(h.crossed_Psi) < 1e-9
+    assert abs(h["crossed_X"] + e2h * 4 * xi * (1 - xi**2) / (1 + 3 * xi**2) ** 2) < 1e-9
+    assert abs(h["crossed_Psi"]) < 1e-9
     assert abs(h.total - e2h * 8 * xi**3 / (1 + 3 * xi**2) ** 2) < 1e-7
     s = nm.spin_density(ti, vals, n_points=128, crossed=True)
-    assert abs(vF * s.crossed_X[0, 0] - h.crossed_X) < 1e-12
-    assert nm.anomalous_hall(ti, vals, n_points=128).crossed_X is None
+    assert abs(vF * s["crossed_X"][0, 0] - h["crossed_X"]) < 1e-12
+    assert "crossed_X" not in nm.anomalous_hall(ti, vals, n_points=128).contributions
 
 
 def test_rashba_ferromagnet_closed_form_names_numeric_route():

@@ -8,7 +8,7 @@ import click
 import pytest
 
 import symkin
-from symkin.cli import cli
+from symkin.io.cli import cli
 from symkin.models import BUILTINS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -55,3 +55,50 @@ def test_release_files():
     assert f"## {symkin.__version__}" in changelog and "## Unreleased" in changelog
     pyproject = pathlib.Path(ROOT, "pyproject.toml").read_text(encoding="utf-8")
     assert 'dynamic = ["version"]' in pyproject and not re.search(r'^version\s*=\s*"', pyproject, re.M)
+
+
+README = pathlib.Path(ROOT, "README.md").read_text(encoding="utf-8")
+INDEX = README.split("<!-- equation-index-start -->")[1].split("<!-- equation-index-end -->")[0]
+INDEX_NAMES = sorted(set(re.findall(r"`(symkin(?:\.\w+)+)`", INDEX)))
+
+
+def _resolve(dotted):
+    """The object named ``symkin.a.b.C.d``, as Python resolves it: attributes first (so
+    ``symkin.thermal`` is the function), importing submodules where an attribute is missing."""
+    import importlib
+
+    parts = dotted.split(".")
+    obj = importlib.import_module(parts[0])
+    for i, p in enumerate(parts[1:], start=2):
+        obj = getattr(obj, p) if hasattr(obj, p) else importlib.import_module(".".join(parts[:i]))
+    return obj
+
+
+def test_equation_index_has_rows():
+    rows = [r for r in INDEX.splitlines() if r.startswith("| Eq")]
+    assert len(rows) >= 15 and len(INDEX_NAMES) >= 20
+    for r in rows:  # every paper row names a function and says whether the equation is as printed
+        cells = [c.strip() for c in r.strip("|").split("|")]
+        assert len(cells) == 4 and "`symkin." in cells[2] and cells[3], r
+
+
+@pytest.mark.parametrize("name", INDEX_NAMES)
+def test_equation_index_names_import(name):
+    assert callable(_resolve(name)), f"README's equation index names {name}, which is not a callable"
+
+
+def test_docs_site_sources():
+    """The Sphinx site includes the index and the changelog from their one home, and its API page
+    documents every public name of ``symkin.__all__`` through the top-level ``symkin.X`` path."""
+    docs = pathlib.Path(ROOT, "docs")
+    eq = (docs / "equations.md").read_text(encoding="utf-8")
+    assert "../README.md" in eq and "equation-index-start" in eq and "equation-index-end" in eq
+    api = (docs / "api.md").read_text(encoding="utf-8")
+    for name in symkin.__all__:
+        if name in ("numeric", "kubo", "units"):  # modules: their functions are listed by name
+            assert f"symkin.{name}." in api, name
+        else:
+            assert re.search(rf"auto\w+:: symkin\.{name}\s", api), f"docs/api.md lacks symkin.{name}"
+    corrections = (docs / "corrections.md").read_text(encoding="utf-8")
+    for eq_no in ("47", "61", "36", "38", "98", "105"):
+        assert f"Eq. {eq_no}" in corrections or f"Eqs. {eq_no}" in corrections, eq_no

@@ -48,7 +48,7 @@ def test_mass_reversal_flips_sign():
 def test_gap_is_half_quantized(mass, sign):
     s = anomalous_hall(ti_surface(mass=mass), regime="gap")
     assert same(s.total, sign * e**2 / (4 * sp.pi * hbar))
-    assert s.skew == 0 and s.side_jump == 0 and s.extrinsic_velocity == 0
+    assert s.skew == 0 and s.side_jump == 0 and s.extrinsic == 0
 
 
 def test_valence_band_by_particle_hole_symmetry():
@@ -138,15 +138,14 @@ def test_k_dependent_mass_and_particle_hole_asymmetry_against_numeric():
         vals = {"e": 1.0, "hbar": 1.0, "v": 1.0, "Delta": d, "B": Bv, "D": D, "epsilon_F": ef, "u_0": 0.1}
         closed = f(**vals)
         ref = numeric.anomalous_hall(model, vals, n_points=64)
-        for name in ("intrinsic", "extrinsic_velocity", "side_jump", "skew", "total"):
+        for name in ("intrinsic", "extrinsic", "side_jump", "skew", "total"):
             np.testing.assert_allclose(float(closed[name]), getattr(ref, name), rtol=1e-10, err_msg=name)
 
 
 def test_fermi_circle_quantities_refuse_the_gap():
     """tau, tau_tr and the extrinsic vertex live on the Fermi circle: one RegimeError in the gap."""
-    from symkin import disorder
-    from symkin.kinetics import extrinsic_velocity
-    for f in (disorder.scattering_time, disorder.transport_time, extrinsic_velocity):
+    from symkin.kinetics import extrinsic_velocity, scattering_time, transport_time
+    for f in (scattering_time, transport_time, extrinsic_velocity):
         with pytest.raises(errors.RegimeError, match="no Fermi circle"):
             f(ti_surface(), "gap")
 
@@ -167,6 +166,6 @@ def test_particle_hole_asymmetric_dirac_every_regime_against_numeric(regime):
     res = anomalous_hall(model, regime=r)
     vals = {"D": 0.3, "v": 1.0, "hbar": 1.0, "Delta": 0.4, "e": 1.0, "u_0": 0.3, "epsilon_F": r.sample_epsilon_F}
     ref = numeric.anomalous_hall(model, vals, n_points=32, energy=r.sign * r.sample_epsilon_F)
-    for name in ("intrinsic", "extrinsic_velocity", "side_jump", "skew"):
+    for name in ("intrinsic", "extrinsic", "side_jump", "skew"):
         got = complex(sp.N(res[name].subs({s: vals[s.name] for s in res[name].free_symbols})))
         assert abs(got - ref[name]) < 1e-10 * abs(ref[name]), name

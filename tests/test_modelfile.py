@@ -9,7 +9,7 @@ import sympy as sp
 
 from symkin.errors import SymkinError
 from symkin.models import BUILTINS
-from symkin.modelfile import (ModelFileError, load_model, parse_expression, parse_model, parse_model_file,
+from symkin.io.modelfile import (ModelFileError, load_model, parse_expression, parse_model, parse_model_file,
                               read_model_file)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

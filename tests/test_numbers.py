@@ -31,7 +31,7 @@ def test_ti_float_mass_equals_rational():
     mf = ti_surface(mass=0.3)
     assert "0.3 taken as 3/10" in mf.notes and "0.3 taken as 3/10" in str(mf)
     rf, rq = symkin.anomalous_hall(mf), symkin.anomalous_hall(ti_surface(mass=sp.Rational(3, 10)))
-    for name in ("intrinsic", "extrinsic_velocity", "side_jump", "skew", "total"):
+    for name in ("intrinsic", "extrinsic", "side_jump", "skew", "total"):
         assert _no_float(rf[name]) and same(rf[name], rq[name])
     # and the Eq. 86 closed form typed here, at M = 3/10
     c = cv.e**2 / (2 * sp.pi * cv.hbar) * sp.Rational(3, 10) / cv.epsilon_F

@@ -3,7 +3,7 @@ import pytest
 import sympy as sp
 
 from symkin import anomalous_hall, errors, paper, response, spin_density, spin_hall, spin_orbit_torque
-from symkin.disorder import scattering_time
+from symkin.kinetics import scattering_time
 from symkin.kinetics import extrinsic_spin, extrinsic_velocity, extrinsic_vertex, kinetics
 from symkin.models import M, k_x, sx, sy, sz, ti_surface, v_F
 from symkin.observables import extrinsic_trace
@@ -87,7 +87,7 @@ def test_torque_accepts_tuple_and_rejects_bad_m(ti):
 def test_sigma_equals_e_vF_sx_term_by_term(ti, spin):
     """TI identity v = -v_F z x sigma  =>  sigma_yx = e v_F <s_x>/E_x, for every contribution."""
     s = anomalous_hall(ti)
-    pairs = {"intrinsic": "intrinsic", "extrinsic_velocity": "extrinsic", "side_jump": "side_jump",
+    pairs = {"intrinsic": "intrinsic", "extrinsic": "extrinsic", "side_jump": "side_jump",
              "skew": "skew"}
     for hall, sd in pairs.items():
         assert same(s[hall], e * v_F * sp.diff(spin[sd][0], Ex)), hall

@@ -1,4 +1,4 @@
-"""symkin.report in process, on synthetic stage values (the paper's closed forms typed in), so no
+"""symkin.io (pipeline, LaTeX, export, plot) in process, on synthetic stage values (the paper's closed forms typed in), so no
 derivation runs here: LaTeX structure and missing stages, JSON document, table, plot, progress,
 stage failures and time-outs, sample points."""
 import io
@@ -10,16 +10,21 @@ import time
 import pytest
 import sympy as sp
 
-from symkin import paper, report as rp
+from symkin import paper
+from symkin.io.common import model_mass, safe_filename, split_orders
+from symkin.io.export import json_document, sample_points, text_table
+from symkin.io.latex import REPORT_SECTIONS, _lhs, in_xi, latex_report, write_latex
+from symkin.io.pipeline import Progress, Unavailable, regime_info, run_stages, run_task
+from symkin.io.plot import plot_hall
 from symkin.bands import k, theta
 from symkin.conventions import E_x, E_y, e, epsilon_F as eF, hbar, u_0
 from symkin.models import M, ti_surface, v_F
-from symkin.observables import HALL_LABELS, RESPONSE_LABELS
+from symkin.contributions import labels
 from symkin.results import Result
 
 xi = M / eF
 _REF = paper.ti_sigma_yx()  # Eqs. 74-86 (symkin.paper)
-HALL = {name: _REF[name] for name in ("intrinsic", "extrinsic_velocity", "side_jump", "skew")}
+HALL = {name: _REF[name] for name in ("intrinsic", "extrinsic", "side_jump", "skew")}
 TOTAL = _REF["total"]
 
 
@@ -30,14 +35,14 @@ def model():
 
 @pytest.fixture(scope="module")
 def hall():
-    return Result("sigma_yx", HALL, r"\sigma_{yx}", HALL_LABELS, model="ti_surface", regime="conduction")
+    return Result("sigma_yx", HALL, r"\sigma_{yx}", labels(HALL, "sigma_yx"), model="ti_surface", regime="conduction")
 
 
 @pytest.fixture(scope="module")
 def spin():
     ref = paper.ti_spin_density()  # Eqs. 90-103 (symkin.paper)
     contrib = {name: ref[name] for name in ("fermi_surface", "intrinsic", "extrinsic", "side_jump", "skew")}
-    return Result("spin density <s>", contrib, r"\langle\mathbf{s}\rangle", {**RESPONSE_LABELS, "fermi_surface": "Edel"},
+    return Result("spin density <s>", contrib, r"\langle\mathbf{s}\rangle", labels(contrib, "spin_density"),
                   model="ti_surface", regime="conduction")
 
 
@@ -48,7 +53,7 @@ def stages(model, hall, spin):
     kF = sp.sqrt(eF**2 - M**2) / (hbar * v_F)
     dist = lambda x: {f"conduction at |k| = {sp.sstr(kF)}": x * e * (-E_x * sp.sin(theta) + E_y * sp.cos(theta))}
     return {
-        "regime": rp._regime_info(model, None),
+        "regime": regime_info(model, None),
         "bands": {"energies": (lam, -lam), "eigenvectors": sp.eye(2), "xi": M / lam,
                   "d_squared": hbar**2 * v_F**2 * k**2 + M**2},
         "berry_connection": {"diagonal": (sp.eye(2) * that[0], sp.eye(2) * that[1]),
@@ -57,7 +62,7 @@ def stages(model, hall, spin):
         "fermi_wavevector": kF,
         "density_of_states": eF / (2 * sp.pi * hbar**2 * v_F**2),
         "scattering_time": 2 * hbar**3 * v_F**2 / (eF * u_0**2),
-        "transport_time": rp.Unavailable("ValueError: synthetic failure"),
+        "transport_time": Unavailable("ValueError: synthetic failure"),
         "leading_distribution": dist(1 / u_0**2),
         "extrinsic_velocity": sp.Matrix([-sp.sin(theta), sp.cos(theta)]) * M * u_0**2,
         "extrinsic_spin": sp.Matrix([sp.cos(theta), sp.sin(theta), 0]),
@@ -85,10 +90,10 @@ def environments_balanced(tex):
 
 # ------------------------------------------------------------------------------ LaTeX
 def test_report_sections_tags_and_balance(model, stages):
-    tex = rp.latex_report(model, stages, observables=["hall", "spin"], source="built-in", description="TI_surface & co")
+    tex = latex_report(model, stages, observables=["hall", "spin"], source="built-in", description="TI_surface & co")
     assert environments_balanced(tex)
     assert tex.count("\\begin{document}") == 1 and tex.rstrip().endswith("\\end{document}")
-    for sec in rp.REPORT_SECTIONS + ("Anomalous Hall conductivity", "Spin density"):
+    for sec in REPORT_SECTIONS + ("Anomalous Hall conductivity", "Spin density"):
         assert f"\\section{{{sec}}}" in tex
     for eq in (68, 69, 70, 71, 73, 74, 78, 82, 85, 86, 87, 90, 96, 99, 101, 103, 104):
         assert f"[Eq.~{eq}" in tex
@@ -101,35 +106,35 @@ def test_report_sections_tags_and_balance(model, stages):
 
 
 def test_missing_stages_are_not_available(model):
-    tex = rp.latex_report(model, {}, observables=["hall"])
+    tex = latex_report(model, {}, observables=["hall"])
     assert environments_balanced(tex)
     assert tex.count("not available (not computed)") >= 8
-    for sec in rp.REPORT_SECTIONS:
+    for sec in REPORT_SECTIONS:
         assert f"\\section{{{sec}}}" in tex
 
 
 def test_vector_total_is_split_by_order_in_u0(model, stages, spin):
-    parts = rp.split_orders(spin.total, u_0)
+    parts = split_orders(spin.total, u_0)
     assert len(parts) == 2 and all(p.has(u_0) == (i == 0) for i, p in enumerate(parts))
     assert sp.simplify(parts[0] + parts[1] - spin.total) == sp.zeros(3, 1)
-    tex = rp.latex_report(model, stages, observables=["spin"])
+    tex = latex_report(model, stages, observables=["spin"])
     assert sp.latex(parts[1]) in tex
 
 
 def test_double_superscript_symbols_are_braced():
     r = Result("x", {"skew": sp.S(1)}, r"\chi^{z}_{yx}", {"skew": "sk"})
-    assert rp._lhs(r, "skew") == r"{\chi^{z}_{yx}}^{\mathrm{sk}}"
+    assert _lhs(r, "skew") == r"{\chi^{z}_{yx}}^{\mathrm{sk}}"
 
 
 def test_write_latex_file_name(model, stages, tmp_path):
-    path = rp.write_latex(model, stages, str(tmp_path / "out"))
+    path = write_latex(model, stages, str(tmp_path / "out"))
     assert path.endswith("ti_surface.tex") and environments_balanced(pathlib.Path(path).read_text())
-    assert rp.safe_filename("a b/../c") == "a_b_.._c" and rp.safe_filename("///") == "model"
+    assert safe_filename("a b/../c") == "a_b_.._c" and safe_filename("///") == "model"
 
 
 # ------------------------------------------------------------------------------ JSON
 def test_json_document(model, hall, spin):
-    doc = json.loads(json.dumps(rp.json_document(model, {"hall": hall, "spin": spin}, samples=4, seed=3)))
+    doc = json.loads(json.dumps(json_document(model, {"hall": hall, "spin": spin}, samples=4, seed=3)))
     assert doc["schema"] == 1 and set(doc["observables"]) == {"sigma_yx", "spin_density"}
     ns = {n: getattr(sp, n) for n in dir(sp) if not n.startswith("_")}
     tot = eval(doc["observables"]["sigma_yx"]["expressions"]["total"]["srepr"], {"__builtins__": {}}, ns)
@@ -148,25 +153,25 @@ def test_json_document(model, hall, spin):
 
 
 def test_sample_points_inside_the_regime_and_seeded(model):
-    a = rp.sample_points(model, None, 20, seed=1)
-    assert a == rp.sample_points(model, None, 20, seed=1) != rp.sample_points(model, None, 20, seed=2)
+    a = sample_points(model, None, 20, seed=1)
+    assert a == sample_points(model, None, 20, seed=1) != sample_points(model, None, 20, seed=2)
     for p in a:
         assert p["epsilon_F"] > p["M"] > 0 and -1 <= p["E_x"] <= 1 and p["u_0"] > 0
-    for p in rp.sample_points(model, "gap", 10):
+    for p in sample_points(model, "gap", 10):
         assert 0 < p["epsilon_F"] < p["M"]
 
 
 # ------------------------------------------------------------------------------ table, plot
 def test_text_table(hall):
-    t = rp.text_table(hall, width=100, unicode=False, key="sigma_yx")
+    t = text_table(hall, width=100, unicode=False, key="sigma_yx")
     for name in list(HALL) + ["total", "Eq. 74", "Eq. 86", "approximation: first Born"]:
         assert name in t
     assert all(len(line) <= 100 for line in t.splitlines())
-    assert rp.text_table(hall, unicode=True).count("│") > 10
+    assert text_table(hall, unicode=True).count("│") > 10
 
 
 def test_plot(model, hall, tmp_path):
-    path = rp.plot_hall(model, hall, str(tmp_path))
+    path = plot_hall(model, hall, str(tmp_path))
     data = pathlib.Path(path).read_bytes()
     assert path.endswith("ti_surface_sigma_yx.png") and data[:4] == b"\x89PNG" and len(data) > 20_000
 
@@ -174,12 +179,12 @@ def test_plot(model, hall, tmp_path):
 # ------------------------------------------------------------------------------ runner
 def test_progress_is_silent_for_quick_runs_and_shows_stages_after_the_delay():
     buf = io.StringIO()
-    with rp.Progress(stream=buf, delay=10.0) as p:
+    with Progress(stream=buf, delay=10.0) as p:
         p.start("quick")
         p.done("quick")
     assert buf.getvalue() == ""
     buf = io.StringIO()
-    with rp.Progress(stream=buf, delay=0.05) as p:
+    with Progress(stream=buf, delay=0.05) as p:
         p.start("slow stage")
         time.sleep(0.3)
         p.done("slow stage")
@@ -192,7 +197,10 @@ def test_progress_is_silent_for_quick_runs_and_shows_stages_after_the_delay():
 
 
 def test_failing_and_slow_stages_become_unavailable(model, monkeypatch):
-    import symkin.geometry as geometry
+    from symkin.io import pipeline
+
+    def stage(fn):
+        return ("Berry curvature", lambda model, regime: fn(model))
 
     def boom(model):
         raise RuntimeError("no curvature today")
@@ -200,38 +208,38 @@ def test_failing_and_slow_stages_become_unavailable(model, monkeypatch):
     def slow(model):
         time.sleep(5)
 
-    monkeypatch.setattr(geometry, "berry_curvature", boom)
-    out, _ = rp.run_task(["berry_curvature"], model, None)
-    assert out["berry_curvature"] == rp.Unavailable("RuntimeError: no curvature today")
-    monkeypatch.setattr(geometry, "berry_curvature", slow)
+    monkeypatch.setitem(pipeline.STAGES, "berry_curvature", stage(boom))
+    out, _ = run_task(["berry_curvature"], model, None)
+    assert out["berry_curvature"] == Unavailable("RuntimeError: no curvature today")
+    monkeypatch.setitem(pipeline.STAGES, "berry_curvature", stage(slow))
     t0 = time.monotonic()
-    out, _ = rp.run_task(["berry_curvature"], model, None, timeout=0.3)
+    out, _ = run_task(["berry_curvature"], model, None, timeout=0.3)
     assert time.monotonic() - t0 < 3 and "timed out after 0.3 s" in str(out["berry_curvature"])
     with pytest.raises(RuntimeError):
-        monkeypatch.setattr(geometry, "berry_curvature", boom)
-        rp.run_task(["berry_curvature"], model, None, strict=("berry_curvature",))
+        monkeypatch.setitem(pipeline.STAGES, "berry_curvature", stage(boom))
+        run_task(["berry_curvature"], model, None, strict=("berry_curvature",))
 
 
 def test_run_stages_sequential_collects_and_reports_progress(model):
     buf = io.StringIO()
-    progress = rp.Progress(stream=buf, delay=0.0)
+    progress = Progress(stream=buf, delay=0.0)
     time.sleep(0.05)
-    res = rp.run_stages(model, None, [("regime and bands", ("regime", "bands"))], progress=progress)
+    res = run_stages(model, None, [("regime and bands", ("regime", "bands"))], progress=progress)
     progress.close()
     assert res["regime"]["name"] == "conduction" and res["bands"]["xi"] is not None
     assert "regime and bands done in" in buf.getvalue()
 
 
 def test_in_xi_and_mass(model):
-    assert rp.model_mass(model) == M
-    form, x = rp.in_xi(TOTAL, model)
+    assert model_mass(model) == M
+    form, x = in_xi(TOTAL, model)
     assert sp.cancel(form - TOTAL.subs(eF, M / x)) == 0
 
 
 def test_run_stages_in_worker_processes(model):
     """jobs > 1: spawned workers; Results (MappingProxy fields) come back intact."""
     tasks = [("regime", ("regime",)), ("bands", ("bands",)), ("gap Hall", ("observable:hall",))]
-    res = rp.run_stages(model, "gap", tasks, jobs=2)
+    res = run_stages(model, "gap", tasks, jobs=2)
     assert res["regime"]["name"] == "gap" and set(res["bands"]) >= {"energies", "xi"}
     r = res["observable:hall"]
     assert isinstance(r, Result) and sp.cancel(r.total - e**2 / (4 * sp.pi * hbar)) == 0
@@ -240,6 +248,6 @@ def test_run_stages_in_worker_processes(model):
 def test_huge_expressions_fall_back_to_text(model, stages, tmp_path):
     huge = sum(sp.sqrt(M + j * eF + k) / (j + v_F) for j in range(1, 60))
     st = {**stages, "transport_time": huge}
-    tex = rp.latex_report(model, st)
+    tex = latex_report(model, st)
     assert environments_balanced(tex) and "too long to typeset; SymPy form" in tex
     assert "\\tau_{\\mathrm{tr}} =$" in tex and max(map(len, tex.splitlines())) < 2 * len(sp.sstr(huge)) + 100

@@ -71,7 +71,7 @@ def test_mass_sign_and_ti_surface_spin_locking():
     assert sp.cancel(s.skew_third_order - e * v_F * sp.diff(sx, cv.E_x)) == 0
     # the Gaussian-order pieces do not see the third moment
     g = anomalous_hall(ti_surface())
-    for name in ("intrinsic", "extrinsic_velocity", "side_jump", "skew"):
+    for name in ("intrinsic", "extrinsic", "side_jump", "skew"):
         assert sp.cancel(s[name] - g[name]) == 0
     assert "skew_third_order" not in g.contributions
 
@@ -97,7 +97,7 @@ def test_two_sources_scaling():
     both = with_disorder(md, DisorderSum((imp, WhiteNoise(u0))))
     only = with_disorder(md, imp)
     sb, so = anomalous_hall(both), anomalous_hall(only)
-    for name in ("intrinsic", "extrinsic_velocity", "side_jump", "skew"):
+    for name in ("intrinsic", "extrinsic", "side_jump", "skew"):
         assert sp.cancel(sb[name] - so[name]) == 0
     ratio = n_i * V_0**2 / (n_i * V_0**2 + u0**2)
     assert sp.cancel(sb.skew_third_order - ratio**2 * so.skew_third_order) == 0

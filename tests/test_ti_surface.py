@@ -4,7 +4,7 @@ import sympy as sp
 
 from symkin import anomalous_hall, drude_conductivity, hall_angle, paper
 from symkin.bands import bands, k, theta
-from symkin.disorder import born_product, phi, scattering_time, transport_time
+from symkin.kinetics import born_product, phi, scattering_time, transport_time
 from symkin.fermi import density_of_states, fermi_wavevector
 from symkin.geometry import berry_connection, berry_curvature
 from symkin.kinetics import (extrinsic_velocity, leading_distribution, side_jump_distribution,
@@ -109,7 +109,7 @@ def test_eq84_skew_distribution_on_both_shells(ti):
 def test_sigma_yx_eqs_74_78_82_85_86(ti):
     s = anomalous_hall(ti)
     want = paper.ti_sigma_yx()  # Eqs. 74, 78, 82, 85, 86, typed in once (symkin.paper)
-    for name in ("intrinsic", "extrinsic_velocity", "side_jump", "skew", "total"):
+    for name in ("intrinsic", "extrinsic", "side_jump", "skew", "total"):
         assert same(s[name], want[name]), name
     assert same(s.extra["fermi_surface"], 0)  # n^(-1) carries no Hall current (isotropic)
     for name, x in s.items():
