@@ -110,8 +110,11 @@ def models(fmt):
 @click.option("--operator", "operator", type=str, default=None,
               help="Response of the operator NAME from the model file's [operators] table (instead of "
                    "--observable; --format table).")
+@click.option("--crossed", is_flag=True,
+              help="Add pair skew scattering (crossed X and Psi diagrams, closed form: Dirac cones).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
-def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, stage_timeout, operator, quiet):
+def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, stage_timeout, operator, crossed,
+           quiet):
     """Derive the response of MODEL (built-in name or .toml model file)."""
     from . import common, export, latex, pipeline  # the engine loads on first use
     from .plot import plot_hall
@@ -141,14 +144,15 @@ def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, st
     try:
         if fmt == "latex":
             jobs = jobs or 1
-            stages = pipeline.run_stages(mdl, regime, pipeline.report_tasks(obs), jobs=jobs, progress=progress,
-                                   timeout=stage_timeout)
+            stages = pipeline.plain_keys(pipeline.run_stages(
+                mdl, regime, pipeline.report_tasks(obs, crossed), jobs=jobs, progress=progress, timeout=stage_timeout))
             written.append(latex.write_latex(mdl, stages, out_dir or "build", regime, obs, source, description))
             results = {o: stages[f"observable:{o}"] for o in obs
                        if not isinstance(stages.get(f"observable:{o}"), pipeline.Unavailable)}
         else:
-            stages = pipeline.run_stages(mdl, regime, pipeline.observable_tasks(obs), jobs=1, progress=progress,
-                                   timeout=stage_timeout, strict=tuple(f"observable:{o}" for o in obs))
+            stages = pipeline.plain_keys(pipeline.run_stages(
+                mdl, regime, pipeline.observable_tasks(obs, crossed), jobs=1, progress=progress,
+                timeout=stage_timeout, strict=tuple(pipeline.observable_key(o, crossed) for o in obs)))
             results = {o: stages[f"observable:{o}"] for o in obs}
             if fmt == "table":
                 text = "\n\n".join(export.text_table(results[o], key=common.OBSERVABLES[o][0]) for o in obs) + "\n"
