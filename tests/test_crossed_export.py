@@ -55,3 +55,13 @@ def test_latex_section_with_the_kinetic_equations():
     assert r"\sigma_{yx}^{\mathrm{X}}" in tex and "[Eq.~86]" not in tex
     plain = latex.latex_report(m, pipeline.collect_stages(m, None, observables={"hall": anomalous_hall(m)}))
     assert "Beyond the non-crossing" not in plain and "[Eq.~86]" in plain
+
+
+@pytest.mark.slow
+def test_check_compares_the_crossed_terms_with_kubo():
+    from symkin.check import TOL_CROSSED, check, format_rows
+    (row,) = check(ti_surface(), None, n=1, crossed=True)
+    assert row.ok and 0 <= row.crossed_deviation <= TOL_CROSSED
+    closed, num, kb = row.crossed["crossed_X"]
+    assert abs(closed - num) < 1e-9 * abs(num) and closed < 0
+    assert "crossed X, Psi" in format_rows([row])

@@ -192,13 +192,15 @@ def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, st
 @click.option("--band", type=str, default=None, help="Fermi-level regime (default conduction).")
 @click.option("--points", "n", type=click.IntRange(min=1, max=5), default=3, show_default=True,
               help="Number of sample points (epsilon_F = 1, 1.3, 1.8, ... x the regime's sample value).")
-def check(model, band, n):
+@click.option("--crossed", is_flag=True,
+              help="Also compare the pair-skew terms (crossed X, Psi) with the crossed Kubo diagrams.")
+def check(model, band, n, crossed):
     """Closed form vs Fermi-contour solver vs Kubo-Streda: sigma_yx with relative deviations."""
     from ..check import check as run_check, format_rows
     mdl, _, _, file_band = resolve_model(model)
     band = band or file_band
     click.echo(f"sigma_yx of {mdl.name}: closed form, symkin.numeric, symkin.kubo (weak disorder)")
-    rows = run_check(mdl, band, n)
+    rows = run_check(mdl, band, n, crossed=crossed)
     click.echo(format_rows(rows))
     if not all(r.ok for r in rows):
         click.echo("symkin: check FAILED: closed form, numeric chain and Kubo disagree beyond tolerance",
