@@ -32,7 +32,7 @@ TOL_KUBO = 1e-4
 TOL_CROSSED = 1e-4   # crossed X, Psi: numeric (and closed form) vs the crossed Kubo diagrams
 #: crossed Kubo settings of the check (weaker disorder than the default: near band edges and for the
 #: Rashba ferromagnet below Delta the default extrapolation is only good to ~1e-3)
-KUBO_CROSSED = dict(etas=(0.004, 0.002, 0.001), n_psi=10, n_gl=8)
+KUBO_CROSSED = dict(etas=(0.004, 0.002, 0.001), n_psi=12, n_gl=8)
 
 
 @dataclass(frozen=True)
