@@ -22,8 +22,9 @@ COLD = {
     "Rashba ferromagnet sigma_yx, annulus below -Delta, cold": "from symkin import anomalous_hall; from symkin.models import rashba_ferromagnet; anomalous_hall(rashba_ferromagnet(), regime='lower-annulus')",
     "Rashba ferromagnet spin density, E_F > Delta, cold": "from symkin import spin_density; from symkin.models import rashba_ferromagnet; spin_density(rashba_ferromagnet(), regime='both')",
     "Rashba 2DEG spin density (Edelstein), cold": "from symkin import spin_density; from symkin.models import rashba; spin_density(rashba(), regime='both')",
-    "TI sigma_yx with crossed X, Psi (NCA + pair skew), cold (target 10 s)": "from symkin import anomalous_hall; from symkin.models import ti_surface; anomalous_hall(ti_surface(), crossed=True)",
+    "TI sigma_yx crossed (NCA + X + Psi), cold (target 10 s)": "from symkin import anomalous_hall; from symkin.models import ti_surface; anomalous_hall(ti_surface(), crossed=True)",
     "massive Dirac sigma_yx, point impurities (third-order skew), cold": "import sympy as sp; from symkin import anomalous_hall, Model; from symkin.disorder import PointImpurities; from symkin.models import massive_dirac; m = massive_dirac(); anomalous_hall(Model(m.H, m.momenta, PointImpurities(sp.Symbol('n_i', positive=True), sp.Symbol('V_0', positive=True), sp.Symbol('V_1', real=True))))",
+    "Rashba FM numeric crossed per E_F (two circles, E_F = 1; target 5 s)": "from symkin.crossed_numeric import crossed_hall_numeric; from symkin.models import rashba_ferromagnet; crossed_hall_numeric(rashba_ferromagnet(), 1.0, {'hbar': 1.0, 'm': 1.0, 'alpha': 1.0, 'Delta': 0.5})",
     "4x4 massive Dirac (+Delta) + (-Delta) sigma_yx, cold": "from symkin import anomalous_hall; from symkin.models import massive_dirac, Delta; from symkin.blocks import direct_sum; anomalous_hall(direct_sum(massive_dirac(), massive_dirac(-Delta)))",
 }
 

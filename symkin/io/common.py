@@ -28,9 +28,10 @@ def observable_keys(choice):
     return list(OBSERVABLES) if choice == "all" else [choice]
 
 
-def compute_observable(name, model, regime=None):
-    """The :class:`symkin.results.Result` of CLI observable ``name`` ('hall', 'spin', ...)."""
-    return OBSERVABLES[name][2](model, regime=regime)
+def compute_observable(name, model, regime=None, crossed=False):
+    """The :class:`symkin.results.Result` of CLI observable ``name`` ('hall', 'spin', ...); with
+    ``crossed`` the pair-skew contributions crossed_X, crossed_Psi too."""
+    return OBSERVABLES[name][2](model, regime=regime, crossed=crossed)
 
 
 def model_mass(model):
