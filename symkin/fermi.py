@@ -34,19 +34,41 @@ from .regimes import (  # noqa: F401  (re-exported: symkin.fermi.get_regime etc.
 
 @dataclass
 class Ring:
-    """A circle |k| = r on which distributions live; carries symbols that keep the algebra rational."""
+    """A circle |k| = r on which distributions live; carries symbols that keep the algebra rational.
+
+    The closed forms (``radius``, ``Lam_value``, ``energy``) are computed on first use only: the
+    kinetic chain and the Fermi-surface variables (:meth:`RingSet.compact`) never need them, and for
+    a cubic relation they are Cardano radicals."""
 
     index: int
     r: sp.Symbol
     Lam: sp.Symbol
     t: sp.Symbol
     c: sp.Symbol
-    radius: sp.Expr          # closed form of r
-    Lam_value: sp.Expr       # closed form of |d(r)|
-    band: int = 0            # the band ...
-    energy: sp.Expr = None   # ... that has this energy (closed form) on the ring
+    closed: object = None    # () -> (radius, Lam_value, energy), evaluated once
+    band: int = 0            # the band that has the energy ``shell`` on the ring
     numeric: dict = field(default_factory=dict)
     shell: sp.Expr = None    # the energy as asked for (parameters and other rings' symbols)
+
+    def _closed(self):
+        if not isinstance(self.closed, tuple):
+            self.closed = self.closed()
+        return self.closed
+
+    @property
+    def radius(self):
+        """Closed form of r."""
+        return self._closed()[0]
+
+    @property
+    def Lam_value(self):
+        """Closed form of |d(r)|."""
+        return self._closed()[1]
+
+    @property
+    def energy(self):
+        """Closed form of the energy of ``band`` on the ring."""
+        return self._closed()[2]
 
 
 class RingSet:
@@ -141,14 +163,15 @@ class RingSet:
                     out.append(kr)
         return sorted(set(round(x, 12) for x in out))
 
-    def _explicit(self, E):
-        """Replace ring symbols in E by their closed forms."""
-        for ring in self.rings:
+    def _explicit(self, E, upto=None):
+        """Replace ring symbols in E by their closed forms (of the rings before index ``upto``)."""
+        for ring in self.rings[:upto]:
             E = E.xreplace({ring.Lam: ring.Lam_value}).xreplace({ring.r: ring.radius})
         return sp.simplify(E)
 
-    def _new_ring(self, band, E, kr):
-        Ex = self._explicit(sp.sympify(E))
+    def _closed_forms(self, i, band, E, kr):
+        """(radius, |d|, energy) in closed form of ring i of ``band`` at E found at radius kr."""
+        Ex = self._explicit(sp.sympify(E), i)
         eq = sp.expand((Ex - self._d0) ** 2 - self._d2)
         cands = sp.solve(eq, k)
         radius = None
@@ -159,6 +182,10 @@ class RingSet:
                 break
         if radius is None:
             raise RegimeError(f"could not solve epsilon_{band}(k) = {Ex} in closed form")
+        lam_value = sp.expand(Ex - self._d0.subs(k, radius)) * (1 if band == 0 else -1)
+        return radius, lam_value, Ex
+
+    def _new_ring(self, band, E, kr):
         i = len(self.rings)
         from .errors import SizeLimitError
         from .poly import MAX_RINGS
@@ -166,11 +193,10 @@ class RingSet:
             raise SizeLimitError(f"more than symkin.poly.MAX_RINGS = {MAX_RINGS} rings (Fermi circles and band "
                                  "extrema) are needed; raise it with the environment variable SYMKIN_MAX_RINGS "
                                  "or symkin.poly.MAX_RINGS = ...")
-        lam_value = sp.expand(Ex - self._d0.subs(k, radius)) * (1 if band == 0 else -1)
         from .internal import internal  # engine-owned ring symbols (never a user symbol)
         r, Lam = internal(f"k_{i}", positive=True), internal(f"Lambda_{i}", positive=True)
         t, c = internal(f"t_{i}", real=True), internal(f"c_{i}", positive=True)
-        ring = Ring(i, r, Lam, t, c, radius, lam_value, band, Ex)
+        ring = Ring(i, r, Lam, t, c, lambda: self._closed_forms(i, band, E, kr), band)
         lam_n = float(np.sqrt(float(self._d2n(kr))))
         t_n = self.blk.t_of(Lam).subs(self.sample).subs({k: kr, Lam: lam_n})
         t_n = float(sp.N(t_n))
@@ -278,7 +304,7 @@ class RingSet:
         if key in self._cache:
             return self._cache[key]
         prim = self._cache.setdefault("primaries", {})  # numeric energy -> primary ring
-        En = round(self.num(ring.energy).real, 9)
+        En = round(self.num(ring.shell).real, 9)
         target = None
         if En in prim:
             P = prim[En]
@@ -552,6 +578,111 @@ class RingSet:
         for mon, c in sp.Poly(num, *qs).terms():
             out += fin(sp.cancel(c / den)) * sp.Mul(*[sp.sqrt(ffactor(self._sqrts[q][0])) ** e for q, e in zip(qs, mon)])
         return out
+
+    # ---------------------------------------------------------------- Fermi-surface variables
+    def fermi_variables(self):
+        r"""The Fermi-surface variables of the regime (:mod:`symkin.fsvars`): ``(definitions, rep)``
+        with ``definitions`` the ordered tuple of :class:`~symkin.fsvars.Definition` (per Fermi
+        circle: its radius :math:`k_F` with relation and branch, then :math:`\Lambda_F = |\mathbf d(k_F)|`)
+        and ``rep`` the map ring symbol -> variable.  Circles are ordered by band, then radius."""
+        if "fsvars" in self._cache:
+            return self._cache["fsvars"]
+        from .fsvars import Definition, FermiSymbol
+        frs = sorted(self.fermi_rings(), key=lambda rb: (rb[1], rb[0].numeric[rb[0].r]))
+        multi = len(frs) > 1
+        defs, rep = [], {}
+        for i, (R, b) in enumerate(frs):
+            sfx = f"_{{F,{i + 1}}}" if multi else "_F"
+            kF, LF = FermiSymbol("k" + sfx, positive=True), FermiSymbol("Lambda" + sfx, positive=True)
+            sgn = 1 if b == 0 else -1
+            lam = sp.expand(sgn * (self.E_F - self._d0.subs(k, kF)))
+            P = sp.expand((self.E_F - self._d0.subs(k, kF)) ** 2 - self._d2.subs(k, kF))
+            rn = R.numeric[R.r]
+            vals = dict(self.sample)
+            best = None
+            for f, _ in ffactor_list(P):
+                if not f.has(kF):
+                    continue
+                v = abs(complex(sp.N(f.xreplace(vals).xreplace({kF: rn}), 30)))
+                if best is None or v < best[0]:
+                    best = (v, f)
+            rel = best[1] if best else P
+            if any(e % 2 for (e,) in sp.Poly(rel, kF).monoms()):
+                rel = P  # the factor is not even in k_F: keep the full (even) relation
+            same = sorted((Q.numeric[Q.r] for Q in self.rings_at(b, self.E_F)))
+            idx = min(range(len(same)), key=lambda j: abs(same[j] - rn))
+            defs.append(Definition(kF, relation=rel, branch=lam, index=idx, count=len(same), band=b))
+            square = sp.expand(self._d2.subs(k, kF))
+            mass = self._mass_variable(kF) if not multi else None
+            if mass is not None:
+                mF, dz, elim = mass
+                defs.append(Definition(mF, expr=dz, eliminates=elim))
+                square = sp.expand((self.blk.g.subs(k, kF)) ** 2 + mF**2)
+            defs.append(Definition(LF, expr=lam, square=square))
+            rep[R.r], rep[R.Lam] = kF, LF
+        self._cache["fsvars"] = (tuple(defs), rep)
+        return self._cache["fsvars"]
+
+    def _mass_variable(self, kF):
+        r"""``(m_F, d_z(k_F), (p, p(m_F, k_F)))`` when :math:`d_z` depends on k and on a parameter p
+        linearly with a k-independent coefficient (the mass :math:`\Delta` of :math:`\Delta - Bk^2`):
+        results are then written in :math:`m_F = d_z(k_F)` with p eliminated; None otherwise."""
+        from .fsvars import FermiSymbol
+        dz = sp.expand(self.blk.dz)
+        if not dz.has(k) or sp.expand(self.blk.g.diff(k)) == 0:
+            return None
+        for p in sorted(dz.free_symbols - {k}, key=lambda s: s.name):
+            c = sp.expand(dz.diff(p))
+            if c.is_number and c != 0 and sp.expand(dz.diff(p, 2)) == 0 and not self.blk.g.has(p):
+                mF = FermiSymbol("m_F", real=True)
+                dzF = dz.subs(k, kF)
+                return mF, dzF, (p, sp.expand(p + (mF - dzF) / c))
+        return None
+
+    def compact(self, expr, final=ffactor):
+        r"""Closed form in the Fermi-surface variables (:mod:`symkin.fsvars`): the canonical form of
+        :meth:`canon` (rational in :math:`k_F`, linear in :math:`\Lambda_F`, reduced modulo
+        :math:`\Lambda_F^2 = |\mathbf d(k_F)|^2`) with the ring symbols renamed; no root is
+        substituted, whatever the degree of the Fermi-level relation.  Factors equal to
+        :math:`|\mathbf d(k_F)|^2` are written :math:`\Lambda_F^2`.
+
+        Shell-parametrised models (:meth:`_linear`: Dirac cones, Rashba) and expressions on rings
+        off the Fermi shell go through :meth:`reduce` (closed forms in :math:`\epsilon_F`)."""
+        expr = sp.sympify(expr)
+        if isinstance(expr, sp.MatrixBase):
+            return expr.applyfunc(lambda x: self.compact(x, final))
+        if self._linear() is not None:
+            return self.reduce(expr, final)
+        defs, rep = self.fermi_variables()
+        ring_syms = {s for R in self.rings for s in (R.r, R.Lam, R.t, R.c)}
+        fermi = {R.index for R, _ in self.fermi_rings()}
+        used = expr.free_symbols & ring_syms
+        if any(R.index not in fermi and used & {R.r, R.Lam, R.t, R.c} for R in self.rings):
+            return self.reduce(expr, final)
+        e, rels = self._canon_prepare(expr)
+        e = fcancel(e, rels).xreplace(rep)
+        e = final(e) if final else e
+        return self._present(e)
+
+    def _present(self, e):
+        """Write polynomial factors equal to c |d(k_F)|^2 as c Lambda_F^2."""
+        defs, rep = self.fermi_variables()
+        pairs = [(rep[R.r], rep[R.Lam], sp.expand(self._d2.subs(k, rep[R.r]))) for R, _ in self.fermi_rings()]
+
+        def fix(f):
+            base, ex = f.as_base_exp()
+            if not base.is_Add:
+                return f
+            for kF, LF, d2 in pairs:
+                if base.free_symbols & {kF} and not base.has(LF):
+                    q = sp.cancel(base / d2)
+                    if q.is_number:
+                        return (q * LF**2) ** ex
+            return f
+
+        if e.is_Mul or e.is_Pow:
+            return sp.Mul(*[fix(f) for f in sp.Mul.make_args(e)])
+        return e
 
     def density_of_states(self, band=None):
         """rho(E_F) = sum over Fermi rings of k/(2 pi hbar |v|) (per unit area), closed form."""

@@ -168,14 +168,17 @@ class Kinetics:
                 for b in range(self.n):
                     if on and (a != b or not on(e[a])):
                         continue
-                    Ab, Aa = self._A_matrix(sig, e[b]), self._A_matrix(sig, e[a])
-                    val = sum((Ab[a, d] * F[d, b] + F[a, d] * Aa[d, b] for d in range(self.n)), sp.S.Zero)
+                    col, row = any(F[d, b] != 0 for d in range(self.n)), any(F[a, d] != 0 for d in range(self.n))
+                    Ab = self._A_matrix(sig, e[b]) if col else None  # (no rings sought on empty shells)
+                    Aa = self._A_matrix(sig, e[a]) if row else None
+                    val = sum(((Ab[a, d] * F[d, b] if col else 0) + (F[a, d] * Aa[d, b] if row else 0)
+                               for d in range(self.n)), sp.S.Zero)
                     if val != 0:
                         add(sig, a, b, self.K * val)
             # f at k': T2 (delta(eps_c(sig) - eps_b(k))) and T3 (delta(eps_a(k) - eps_c(sig)))
             Fp = F.xreplace({z: zp})
             for c in range(self.n):
-                if on and not on(e[c]):
+                if on and not on(e[c]) or all(F[c, d] == 0 and F[d, c] == 0 for d in range(self.n)):
                     continue
                 for band in range(self.n):
                     for rho in self.rs.rings_at(band, e[c]):

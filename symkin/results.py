@@ -74,8 +74,12 @@ class Result:
     model: str = ""
     regime: str = ""
     extra: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    #: Fermi-surface variables the contributions are written in (symbol -> symkin.fsvars.Definition,
+    #: in dependency order); empty for closed forms in the parameters alone
+    definitions: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self):
+        object.__setattr__(self, "definitions", MappingProxyType(dict(self.definitions)))
         object.__setattr__(self, "contributions", MappingProxyType(dict(self.contributions)))
         object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
         object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
@@ -96,6 +100,9 @@ class Result:
         tot = vals[0]
         for x in vals[1:]:
             tot = tot + x
+        if self.definitions:
+            from .fsvars import present
+            return present(tot, self.definitions)
         return _tidy(tot)
 
     def __getattr__(self, name):
@@ -116,10 +123,34 @@ class Result:
 
     @property
     def free_symbols(self):
+        """The parameters the result depends on (Fermi-surface variables replaced by the parameters
+        of their definitions)."""
         syms = set()
         for _, x in self.items():
             syms |= sp.sympify(x).free_symbols
+        if self.definitions:
+            for d in self.definitions.values():
+                syms |= sp.sympify(d.expr if d.expr is not None else d.relation).free_symbols
+                if d.branch is not None:
+                    syms |= d.branch.free_symbols
+            syms -= set(self.definitions)
         return syms
+
+    def explicit(self):
+        """The same result with every Fermi-surface variable substituted by its closed form
+        (radicals up to degree 2 of the relation in k_F^2, else :class:`symkin.fsvars.FermiRoot`);
+        numerically equal to the compact form."""
+        if not self.definitions:
+            return self
+        from dataclasses import replace
+        from .fsvars import explicit_map
+        sample = {s: v for s in self.free_symbols for n, v in self.sample.items() if s.name == n}
+        rep = explicit_map(list(self.definitions.values()), sample)
+        sub = lambda x: x.xreplace(rep)
+        contrib = {n: (x.applyfunc(sub) if isinstance(x, sp.MatrixBase) else sub(x))
+                   for n, x in self.contributions.items()}
+        extra = {n: (sub(x) if isinstance(x, sp.Basic) else x) for n, x in self.extra.items()}
+        return replace(self, contributions=contrib, extra=extra, definitions={})
 
     # --------------------------------------------------------------- export
     def latex(self) -> str:
@@ -165,8 +196,17 @@ class Result:
         >>> round(float(f(e=1, hbar=1, v_F=1, M=0.5, epsilon_F=1.0, u_0=0.1)["intrinsic"]), 6)
         0.039789
         """
-        syms = sorted(self.free_symbols, key=lambda s: s.name)
-        names = [s.name for s in syms]
+        syms = set()
+        for _, x in self.items():
+            syms |= sp.sympify(x).free_symbols
+        syms = sorted(syms, key=lambda s: s.name)
+        fsv = set(self.definitions)
+        names = [s.name for s in syms if s not in fsv]
+        if fsv:
+            from .fsvars import evaluator
+            fs_eval = evaluator(list(self.definitions.values()))
+            names += [n for n in fs_eval.parameters if n not in names]
+            syms = [s for s in syms if s not in fsv] + [s for s in syms if s in fsv]  # parameters first
         modules = {"numpy": "numpy", "scipy": ["scipy", "numpy"], "mpmath": "mpmath"}[backend]
         def compile_(x):
             if isinstance(x, sp.MatrixBase):  # one function per component, broadcast together
@@ -174,12 +214,14 @@ class Result:
             return sp.lambdify(syms, x, modules=modules)
 
         funcs = {n: compile_(x) for n, x in self.items()}
-        n_args = len(syms)
+        n_args = len(names)
         cond = self.conditions
         if cond is not sp.true and backend == "numpy":
-            extra = sorted(cond.free_symbols - set(syms), key=lambda s: s.name)
-            names = names + [s.name for s in extra]
-            mask = sp.lambdify(syms + extra, cond, modules="numpy")
+            extra = sorted({s.name for s in cond.free_symbols} - set(names))
+            names = names + extra
+            plain = {s: sp.Dummy(s.name) for s in cond.free_symbols}
+            by_name = {s.name: x for s, x in plain.items()}
+            mask = sp.lambdify([by_name.get(n, sp.Dummy(n)) for n in names], cond.xreplace(plain), modules="numpy")
         else:
             mask = None
 
@@ -189,6 +231,9 @@ class Result:
                 raise TypeError(f"missing values for {missing}")
             all_args = [values[n] for n in names]
             args = all_args[:n_args]
+            if fsv:
+                vals = fs_eval({n: v for n, v in zip(names, all_args)})
+                args = [vals[s.name] for s in syms]
             out = {}
             bad = None if mask is None else ~np.asarray(mask(*all_args), dtype=bool)
             if bad is not None and not bad.any():
