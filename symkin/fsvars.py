@@ -279,13 +279,13 @@ def present(expr, definitions):
         for L, Q in rels:
             if not base.free_symbols & Q.free_symbols:
                 continue
-            gens = sorted(base.free_symbols | Q.free_symbols, key=sp.default_sort_key)
-            gens = [L] + [g for g in gens if g != L]
-            pb = sp.Poly(base, *gens)
-            pq = sp.Poly(Q, *gens[1:])
+            gens = sorted((base.free_symbols | Q.free_symbols) - {L}, key=sp.default_sort_key)
+            if not (base.is_polynomial(L, *gens) and Q.is_polynomial(*gens)):
+                continue  # (parameters in denominators: leave the factor as it is)
+            pq = sp.Poly(Q, *gens)
             new = sp.S.Zero
             for (j,), c in sp.Poly(base, L).terms():
-                q, r = sp.div(sp.Poly(c, *gens[1:]), pq)
+                q, r = sp.div(sp.Poly(c, *gens), pq)
                 if r.is_zero and not q.is_zero:
                     c = L**2 * q.as_expr()
                 new += c * L**j

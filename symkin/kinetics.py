@@ -50,7 +50,7 @@ from .regimes import get_regime
 from .integrate import harmonics, laurent_coeff
 from .model import Model, dagger
 from .internal import internal_symbols
-from .poly import ffactor
+from .poly import ffactor, solve_linear
 
 E_VEC = (cv.E_x, cv.E_y)
 #: how the skew driving term treats shells away from E_F (see :meth:`Kinetics.J_skew`)
@@ -233,7 +233,7 @@ class Kinetics:
                         col = row.xreplace({y: (1 if y == x else 0) for y in xs})
                         Amat[i, j] = self.rs.laurent(col, z, l)
                     rhs[i] = laurent_coeff(entries.get((idx, b), 0), z, l)
-                xsol = Amat.LUsolve(rhs).applyfunc(self.rs.canon)
+                xsol = solve_linear(Amat, rhs, self.rs.canon)  # canonical forms between the steps
                 for (idx, b), val in zip(pairs, xsol):
                     if val != 0:
                         sol.setdefault(idx, sp.zeros(self.n, self.n))[b, b] += val * z**l

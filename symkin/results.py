@@ -235,7 +235,7 @@ class Result:
                 vals = fs_eval({n: v for n, v in zip(names, all_args)})
                 args = [vals[s.name] for s in syms]
             out = {}
-            bad = None if mask is None else ~np.asarray(mask(*all_args), dtype=bool)
+            bad = None if mask is None else ~np.asarray(mask(*np.broadcast_arrays(*all_args)), dtype=bool)
             if bad is not None and not bad.any():
                 bad = None
             for n, g in funcs.items():
