@@ -132,12 +132,26 @@ class RingSet:
         return self.blk.eigenvectors(ring.t, ring.c)
 
     # ---------------------------------------------------------------- ring search
+    def shell_key(self, E):
+        """Exact, hashable identity of an energy shell: ``('E_F',)`` for the Fermi level, the key of
+        the shell a ring was found on for the energy of that ring's band there, ``('ring', i, b)``
+        for the energy of band b on ring i otherwise (structural equality with :meth:`energy`; no
+        rounded float).  An energy not built by :meth:`energy` is keyed by its expression."""
+        E = sp.sympify(E)
+        if E == self.E_F:
+            return ("E_F",)
+        for R in self.rings:
+            for b in range(self.n):
+                if E == self.energy(R, b):
+                    return self.shell_key(R.shell) if b == R.band else ("ring", R.index, b)
+        return ("expr", E)
+
     def rings_at(self, band: int, E):
         """Rings where ``band`` has energy E (E in parameters and ring symbols)."""
-        En = self.num(E).real
-        key = (band, round(En, 9))
+        key = (band, self.shell_key(E))
         if key in self._cache:
             return self._cache[key]
+        En = self.num(E).real
         roots = self._numeric_radii(band, En)
         found = []
         for kr in roots:
@@ -303,8 +317,8 @@ class RingSet:
         key = ("lam", ring.index)
         if key in self._cache:
             return self._cache[key]
-        prim = self._cache.setdefault("primaries", {})  # numeric energy -> primary ring
-        En = round(self.num(ring.shell).real, 9)
+        prim = self._cache.setdefault("primaries", {})  # shell key -> primary ring
+        En = self.shell_key(ring.shell)
         target = None
         if En in prim:
             P = prim[En]
@@ -578,6 +592,19 @@ class RingSet:
         for mon, c in sp.Poly(num, *qs).terms():
             out += fin(sp.cancel(c / den)) * sp.Mul(*[sp.sqrt(ffactor(self._sqrts[q][0])) ** e for q, e in zip(qs, mon)])
         return out
+
+    def require_closed_form(self):
+        """Refuse, at once, a regime the closed-form chain cannot finish: several Fermi circles of a
+        model without shell parametrisation (:meth:`_linear`), e.g. bhz_like with D > B in
+        'both-rising' or the annulus of the cubic Rashba ferromagnet -- their collision algebra in
+        two sets of ring symbols outgrows the size limits (it hung before this check)."""
+        n = sum(c for _, c in self.regime.circles)
+        if n > 1 and self._linear() is None:
+            from .errors import UnsupportedModelError
+            raise UnsupportedModelError(
+                f"the {self.regime.name} regime has {n} Fermi circles and |d|^2 = {sp.sstr(self._d2)} is not "
+                "linear in k^2 (or d_0 is not): the closed form for several circles needs one shell "
+                "parameter per energy (Dirac cones, Rashba); use symkin.numeric or symkin.kubo for this regime")
 
     # ---------------------------------------------------------------- Fermi-surface variables
     def fermi_variables(self):

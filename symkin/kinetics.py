@@ -68,6 +68,7 @@ class Kinetics:
         self.gauge = gauge  # optional (ring, w) -> diagonal phase matrix multiplying the eigenvectors
         self.regime = get_regime(model, regime)
         self.rs = RingSet(model, self.regime)
+        self.rs.require_closed_form()
         self.n = self.rs.n
         self.charges = self.rs.iso.charges
         self.W = self.rs.iso.W
@@ -129,7 +130,7 @@ class Kinetics:
     def _A_matrix(self, ring, E):
         r""":math:`A^{ad} = \sum_c\sum_{\rho'} w_c(\rho')\langle O^{ac}(\rho,z;\rho',z')O^{cd}(\rho',z';\rho,z)\rangle`
         with :math:`\rho'` the rings of band c at energy E."""
-        key = (ring.index, round(self.rs.num(E).real, 9))
+        key = (ring.index, self.rs.shell_key(E))
         if key in self._A:
             return self._A[key]
         A = sp.zeros(self.n, self.n)
@@ -152,8 +153,8 @@ class Kinetics:
         out = {}
         on = None
         if shell is not None:
-            eps = round(self.rs.num(shell).real, 9)
-            on = lambda E: round(self.rs.num(E).real, 9) == eps
+            eps = self.rs.shell_key(shell)
+            on = lambda E: self.rs.shell_key(E) == eps
 
         def add(ring, a, b, val):
             M = out.setdefault(ring.index, sp.zeros(self.n, self.n))
@@ -209,7 +210,7 @@ class Kinetics:
         shells = {}
         for R, b, val in self.diagonal_entries(drive):
             E = self.rs.energy(R, b)
-            key = round(self.rs.num(E).real, 9)
+            key = self.rs.shell_key(E)
             shells.setdefault(key, (E, {}))[1][(R.index, b)] = val
         sol = {}
         for key, (E, entries) in shells.items():
