@@ -58,6 +58,21 @@ def test_bhz_like_against_numeric(regime):
         _agree(s, m, vals, reg.sign * 1.1)
 
 
+@pytest.mark.parametrize("regime", ["lower", "lower-negative", "upper"])
+def test_bhz_like_one_circle_regimes_beyond_abs_d_below_b(regime):
+    """|D| > B: one circle of one band (regime point from symkin.regimes)."""
+    m = bhz_like()
+    reg = get_regime(m, regime)
+    vals = {"e": 1.0, "u_0": 1.0, **{x.name: v for x, v in reg.point}, "epsilon_F": reg.sample_epsilon_F}
+    _agree(anomalous_hall(m, regime=reg), m, vals, reg.sign * reg.sample_epsilon_F)
+
+
+def test_two_circles_without_shell_parametrisation_refused_at_once():
+    from symkin.errors import UnsupportedModelError
+    with pytest.raises(UnsupportedModelError, match="2 Fermi circles"):
+        anomalous_hall(bhz_like(), regime="both-rising")
+
+
 def test_lambdify_radius_is_vectorised_and_nan_outside():
     s = anomalous_hall(bhz_like(), regime="conduction")
     f = s.lambdify()
