@@ -294,3 +294,26 @@ def present(expr, definitions):
 
     e = sp.Mul(*[fix(f) for f in sp.Mul.make_args(e)]) if (e.is_Mul or e.is_Pow) else fix(e)
     return ffactor(e)
+
+
+def total_diff(expr, var, n=1, definitions=()):
+    r"""n-th total derivative of ``expr`` with respect to a parameter ``var`` (e.g. :math:`\epsilon_F`),
+    the Fermi-surface variables depending on it implicitly:
+    :math:`dk_F/dx = -(\partial P/\partial x)/(\partial P/\partial k_F)` from the relation, derived
+    variables by the chain rule.  The result is again written in the variables (:func:`present`)."""
+    defs = list(definitions.values()) if hasattr(definitions, "values") else list(definitions)
+    if not defs:
+        return sp.diff(expr, var, n)
+    dv = {}
+    for d in defs:
+        if d.is_radius:
+            P = d.relation
+            dP = sp.diff(P, var) + sum((sp.diff(P, v) * dv[v] for v in dv if P.has(v)), sp.S.Zero)
+            dv[d.symbol] = -dP / sp.diff(P, d.symbol)
+        else:
+            dv[d.symbol] = sp.diff(d.expr, var) + sum((sp.diff(d.expr, v) * dv[v] for v in dv if d.expr.has(v)),
+                                                      sp.S.Zero)
+    for _ in range(n):
+        expr = sp.diff(expr, var) + sum((sp.diff(expr, v) * dv[v] for v in dv if expr.has(v)), sp.S.Zero)
+        expr = present(expr, defs)
+    return expr

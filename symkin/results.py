@@ -161,6 +161,11 @@ class Result:
             lines.append(f"{_sup(self.symbol, sup)} &= {sp.latex(x)}")
         return " \\\\\n".join(lines)
 
+    def definitions_latex(self) -> str:
+        """LaTeX of the Fermi-surface variables' definitions (relation and branch of each radius,
+        then the derived variables), one line each; empty when there are none."""
+        return " \\\\\n".join(d.latex() for d in self.definitions.values())
+
     def _repr_latex_(self):
         body = self.latex().replace("&=", "=")
         return "$\\displaystyle \\begin{gathered}" + body + r"\end{gathered}$"
@@ -169,6 +174,9 @@ class Result:
         w = max(len(n) for n, _ in self.items())
         rows = [f"{self.quantity} for {self.model} ({self.regime})" if self.model else self.quantity]
         rows += [f"  {n:<{w}} = {sp.sstr(x)}" for n, x in self.items()]
+        if self.definitions:
+            rows.append("  where")
+            rows += [f"    {d}" for d in self.definitions.values()]
         rows.append(f"  valid for: {sp.sstr(self.conditions)}")
         if self.sample:
             rows.append("  roots selected at: " + ", ".join(f"{n} = {v:g}" for n, v in sorted(self.sample.items())))

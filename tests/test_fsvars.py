@@ -147,3 +147,17 @@ def test_massive_chiral_bilayer_against_numeric():
     for Dl, ef in [(0.4, 1.0), (0.25, 0.7)]:
         vals = {"e": 1.0, "hbar": 1.0, "m": 1.0, "Delta": Dl, "u_0": 0.2, "epsilon_F": ef}
         _agree(s, model, vals, ef)
+
+
+def test_sommerfeld_series_differentiates_k_F_implicitly():
+    """d k_F / d epsilon_F = -(dP/d epsilon_F)/(dP/d k_F): the thermal series of the compact form
+    equals sigma + (pi^2/6)(k_B T)^2 sigma'' with sigma'' by finite differences of lambdify."""
+    from symkin import thermal
+    s = anomalous_hall(bhz_like(), regime="conduction")
+    f, g = s.lambdify(), thermal(s, order=2).lambdify()
+    v = {"e": 1.0, "hbar": 1.0, "v": 1.0, "Delta": 0.4, "B": 0.5, "D": 0.1, "u_0": 0.1}
+    F = lambda x: float(f(**v, epsilon_F=x)["total"])
+    x, h, kT = 1.2, 1e-3, 0.01
+    d2 = (F(x + h) - 2 * F(x) + F(x - h)) / h**2
+    got = float(g(**v, epsilon_F=x, k_B=1.0, T=kT)["total"])
+    assert abs(got - F(x) - np.pi**2 / 6 * kT**2 * d2) < 1e-8
