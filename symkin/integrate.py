@@ -21,7 +21,7 @@ import warnings
 import sympy as sp
 
 from .internal import internal, internal_symbols
-from .poly import fcancel, ffactor
+from .poly import fcancel, ffactor, flaurent
 
 
 def qcancel(x):
@@ -68,6 +68,11 @@ def split_power(term, w):
 
 def laurent_coeff(expr, w, n=0, simplify=qcancel):
     """Coefficient of w**n of an expression that is a Laurent polynomial in w."""
+    if simplify is qcancel:
+        try:
+            return flaurent(expr, w, n=n)
+        except (KeyError, ValueError):
+            pass
     expr = sp.expand(expr)
     out = []
     for term in sp.Add.make_args(expr):
@@ -89,7 +94,12 @@ def angular_average(expr, w):
 
 
 def harmonics(expr, w):
-    """Dict {l: coefficient of w**l}."""
+    """Dict {l: coefficient of w**l} (products formed in FLINT, :func:`symkin.poly.flaurent`;
+    SymPy's ``expand`` for expressions FLINT cannot hold, e.g. non-integer powers)."""
+    try:
+        return {l: c for l, c in flaurent(expr, w).items() if c != 0}
+    except (KeyError, ValueError):
+        pass
     expr = sp.expand(expr)
     out = {}
     for term in sp.Add.make_args(expr):

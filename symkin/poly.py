@@ -44,7 +44,7 @@ def _limit(what, value, name):
             f"(the model is too large for the closed-form engine as posed; to allow it, raise the limit "
             f"with the environment variable SYMKIN_{name} or symkin.poly.{name} = ...)")
 
-__all__ = ["fcancel", "ffactor", "ffactor_list", "flaurent", "fcollect", "FracConverter"]
+__all__ = ["fcancel", "ffactor", "ffactor_list", "flaurent", "fcollect", "FracConverter", "solve_linear"]
 
 
 class FracConverter:
@@ -353,3 +353,31 @@ def _impose(conv, n, d, L, Q):
     if den.is_zero():
         raise ZeroDivisionError(f"denominator vanishes modulo {L}**2 = {Q}")
     return (n0 * d0 * qd - n1 * d1 * qn) + (n1 * d0 - n0 * d1) * qd * Lp, den
+
+
+def solve_linear(A, b, canon=fcancel):
+    """Solve the square system A x = b (SymPy matrices) by Gaussian elimination, bringing every
+    entry to canonical form (``canon``, e.g. :meth:`symkin.fermi.RingSet.canon`) after each step.
+
+    ``Matrix.LUsolve`` builds nested fractions whose expansion explodes with two Fermi circles of a
+    k-dependent mass (885 834 terms for bhz_like with D > B); canonical forms between the steps keep
+    each entry a reduced quotient.
+
+    >>> x = sp.Symbol('x')
+    >>> solve_linear(sp.Matrix([[x, 1], [1, x]]), sp.Matrix([1, 0])).T
+    Matrix([[x/(x**2 - 1), -1/(x**2 - 1)]])
+    """
+    n = A.shape[0]
+    M = [[A[i, j] for j in range(n)] + [b[i]] for i in range(n)]
+    for col in range(n):
+        piv = next((r for r in range(col, n) if M[r][col] != 0), None)
+        if piv is None:
+            raise ZeroDivisionError("singular linear system")
+        M[col], M[piv] = M[piv], M[col]
+        inv = canon(1 / M[col][col])
+        M[col] = [canon(x * inv) if x != 0 else x for x in M[col]]
+        for r in range(n):
+            if r != col and M[r][col] != 0:
+                f = M[r][col]
+                M[r] = [canon(x - f * y) if (y != 0) else x for x, y in zip(M[r], M[col])]
+    return sp.Matrix([M[i][n] for i in range(n)])
