@@ -273,7 +273,7 @@ class Result:
             if fsv:
                 vals = fs_eval({n: v for n, v in zip(names, all_args)})
                 args = [vals[s.name] for s in syms]
-            out = {}
+            out = _Values()
             bad = None if mask is None else ~np.asarray(mask(*np.broadcast_arrays(*all_args)), dtype=bool)
             if bad is not None and not bad.any():
                 bad = None
@@ -297,6 +297,17 @@ class Result:
 
         f.parameters = tuple(names)
         return f
+
+
+class _Values(dict):
+    """``{name: ndarray}`` of a lambdified result; a registry synonym (``extrinsic_velocity``) reads
+    the same entry as the name it stands for."""
+
+    def __missing__(self, key):
+        new = canonical(key)
+        if new != key and new in self:
+            return self[new]
+        raise KeyError(key)
 
 
 def _sup(symbol, sup):
