@@ -38,7 +38,7 @@ import sympy as sp
 from . import conventions as cv
 from .bands import conj, z
 from .errors import CrossedUnavailableError
-from .integrate import harmonics, laurent_coeff
+from .algebra.integrate import harmonics, laurent_coeff
 
 _t = sp.Dummy("t", real=True)   # e^{i alpha}, alpha = psi/2
 _w = sp.Dummy("w", real=True)   # e^{i (chi - chi_0)}

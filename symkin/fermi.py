@@ -27,9 +27,9 @@ import sympy as sp
 from .bands import k, rotation_generator, two_band_block
 from .errors import DegeneracyError, RegimeError
 from .model import Model
-from .closedform import ClosedForms
-from .fsvars import Definition, FermiSymbol
-from .poly import fcancel, ffactor, ffactor_list, flaurent
+from .algebra.closedform import ClosedForms
+from .algebra.fsvars import Definition, FermiSymbol
+from .algebra.poly import fcancel, ffactor, ffactor_list, flaurent
 from .regimes import (  # noqa: F401  (re-exported: symkin.fermi.get_regime etc. keep working)
     Regime, case_point, get_regime, regime_at, regimes, sample_point)
 
@@ -87,6 +87,7 @@ class RingSet(ClosedForms):
         self.regime = regime
         self.iso = rotation_generator(model)
         self.blk = two_band_block(model)
+        self.k = k  # the radial variable (symkin.algebra.closedform works in it)
         self.n = 2
         self.sample = dict(regime.point) if regime.point else dict(model.sample_point())
         self.E_F = regime.sign * model.fermi_level
@@ -204,11 +205,11 @@ class RingSet(ClosedForms):
     def _new_ring(self, band, E, kr):
         i = len(self.rings)
         from .errors import SizeLimitError
-        from .poly import MAX_RINGS
+        from .algebra.poly import MAX_RINGS
         if i >= MAX_RINGS:
-            raise SizeLimitError(f"more than symkin.poly.MAX_RINGS = {MAX_RINGS} rings (Fermi circles and band "
+            raise SizeLimitError(f"more than symkin.algebra.poly.MAX_RINGS = {MAX_RINGS} rings (Fermi circles and band "
                                  "extrema) are needed; raise it with the environment variable SYMKIN_MAX_RINGS "
-                                 "or symkin.poly.MAX_RINGS = ...")
+                                 "or symkin.algebra.poly.MAX_RINGS = ...")
         from .internal import internal  # engine-owned ring symbols (never a user symbol)
         r, Lam = internal(f"k_{i}", positive=True), internal(f"Lambda_{i}", positive=True)
         t, c = internal(f"t_{i}", real=True), internal(f"c_{i}", positive=True)
@@ -232,7 +233,7 @@ class RingSet(ClosedForms):
 
         Imposes, ring by ring, :math:`t = g/(\Lambda + d_z)` and :math:`c = (1+t^2)^{-1/2}` (exact
         substitutions; c enters squared), and :math:`\Lambda^2 = |\mathbf d(r)|^2` (polynomial
-        reduction, denominator rationalised: :func:`symkin.poly.fcancel`).  When
+        reduction, denominator rationalised: :func:`symkin.algebra.poly.fcancel`).  When
         :math:`|\mathbf d|^2` is a perfect square (:math:`d_z = 0`, Rashba 2DEG) :math:`\Lambda = |g(r)|`
         is substituted instead.  The Fermi-level relation :math:`\epsilon(r) = E` is not used here
         (it is imposed once, in :meth:`reduce`).
@@ -245,7 +246,7 @@ class RingSet(ClosedForms):
 
     def laurent(self, expr, w, n=None):
         """Laurent coefficients in w (``{l: coefficient}``, or that of w**n) of an expression in ring
-        symbols, each in the canonical form of :meth:`canon` (:func:`symkin.poly.flaurent`)."""
+        symbols, each in the canonical form of :meth:`canon` (:func:`symkin.algebra.poly.flaurent`)."""
         expr, rels = self._canon_prepare(sp.sympify(expr))
         return flaurent(expr, w, rels, n)
 
@@ -369,8 +370,8 @@ class RingSet(ClosedForms):
 
     # ---------------------------------------------------------------- Fermi-surface variables
     def fermi_variables(self):
-        r"""The Fermi-surface variables of the regime (:mod:`symkin.fsvars`): ``(definitions, rep)``
-        with ``definitions`` the ordered tuple of :class:`~symkin.fsvars.Definition` (per Fermi
+        r"""The Fermi-surface variables of the regime (:mod:`symkin.algebra.fsvars`): ``(definitions, rep)``
+        with ``definitions`` the ordered tuple of :class:`~symkin.algebra.fsvars.Definition` (per Fermi
         circle: its radius :math:`k_F` with relation and branch, then :math:`\Lambda_F = |\mathbf d(k_F)|`)
         and ``rep`` the map ring symbol -> variable.  Circles are ordered by band, then radius."""
         if "fsvars" in self._cache:
@@ -426,7 +427,7 @@ class RingSet(ClosedForms):
         return None
 
     def compact(self, expr, final=ffactor):
-        r"""Closed form in the Fermi-surface variables (:mod:`symkin.fsvars`): the canonical form of
+        r"""Closed form in the Fermi-surface variables (:mod:`symkin.algebra.fsvars`): the canonical form of
         :meth:`canon` (rational in :math:`k_F`, linear in :math:`\Lambda_F`, reduced modulo
         :math:`\Lambda_F^2 = |\mathbf d(k_F)|^2`) with the ring symbols renamed; no root is
         substituted, whatever the degree of the Fermi-level relation.  Factors equal to

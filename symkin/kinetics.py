@@ -49,10 +49,10 @@ from .errors import RegimeError
 from .fermi import RingSet
 from .geometry import BandBasis
 from .regimes import get_regime
-from .integrate import harmonics, laurent_coeff
+from .algebra.integrate import harmonics, laurent_coeff
 from .model import Model
 from .internal import internal, internal_symbols
-from .poly import ffactor, solve_linear
+from .algebra.poly import ffactor, solve_linear
 
 E_VEC = (cv.E_x, cv.E_y)
 #: how the skew driving term treats shells away from E_F (see :meth:`Kinetics.J_skew`)

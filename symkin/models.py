@@ -90,7 +90,7 @@ def cubic_rashba_ferromagnet(exchange=Delta, rashba=alpha_3, mass=m):
 
     :math:`k_\pm = k_x \pm ik_y`, :math:`\sigma_\pm = (\sigma_x \pm i\sigma_y)/2`.  The Fermi radius is
     a root of a *cubic* in :math:`k^2`: results are written in the Fermi-surface variables
-    (:mod:`symkin.fsvars`).  The k.p form holds at small k: the lower band turns down at
+    (:mod:`symkin.algebra.fsvars`).  The k.p form holds at small k: the lower band turns down at
     :math:`k \sim \hbar^2/(m\alpha_3)`, so its Fermi sea is unbounded (regimes 'valence',
     'valence-annulus', 'gap', 'conduction').  Fermi level: the real symbol ``epsilon_F`` (= E_F).
     """

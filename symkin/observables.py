@@ -29,12 +29,12 @@ from .blocks import restrict, two_band_blocks
 from .contributions import labels as labels_of
 from .crossed import APPROX_CROSSED, crossed_response
 from .errors import ShapeError, engine_entry
-from .fsvars import FermiSymbol, present
-from .integrate import angular_average, radial_integral, sea_antiderivative
+from .algebra.fsvars import FermiSymbol, present
+from .algebra.integrate import angular_average, radial_integral, sea_antiderivative
 from .kinetics import E_VEC, kinetics
 from .model import Model, dagger
 from .internal import internal
-from .poly import ffactor
+from .algebra.poly import ffactor
 from .regimes import get_regime
 from .results import Result
 from .skew3 import APPROX_SK3, third_order_response
@@ -142,7 +142,7 @@ def _response(model, ops, regime, skew, crossed=False):
 
 
 def _definitions(kin, contributions):
-    """The Fermi-surface variables (symbol -> Definition) a result is written in (:mod:`symkin.fsvars`)."""
+    """The Fermi-surface variables (symbol -> Definition) a result is written in (:mod:`symkin.algebra.fsvars`)."""
     syms = set()
     for v in contributions.values():
         syms |= {s for s in sp.sympify(v).free_symbols if isinstance(s, FermiSymbol)}

@@ -18,8 +18,8 @@ import sympy as sp
 
 from . import conventions as cv
 from .contributions import canonical
-from .fsvars import evaluator, explicit_map, present
-from .poly import ffactor
+from .algebra.fsvars import evaluator, explicit_map, present
+from .algebra.poly import ffactor
 
 #: the routes a result can come from
 BACKENDS = ("closed-form", "numeric", "kubo")
@@ -77,7 +77,7 @@ class Result:
         of the numeric route; ``r.fermi_surface`` of the closed-form sigma_yx).
     backend : str
         The route: ``'closed-form'``, ``'numeric'`` or ``'kubo'``.
-    definitions : Mapping[Symbol, symkin.fsvars.Definition]
+    definitions : Mapping[Symbol, symkin.algebra.fsvars.Definition]
         The Fermi-surface variables the contributions are written in (k_F, Lambda_F = |d(k_F)|,
         m_F = d_z(k_F), ...), in dependency order: each radius with its defining relation
         P(k_F^2) = 0 and its branch.  Empty where the closed form is in the parameters alone.
@@ -172,7 +172,7 @@ class Result:
 
     def explicit(self):
         """The same result with every Fermi-surface variable substituted by its closed form
-        (radicals up to degree 2 of the relation in k_F^2, else :class:`symkin.fsvars.FermiRoot`);
+        (radicals up to degree 2 of the relation in k_F^2, else :class:`symkin.algebra.fsvars.FermiRoot`);
         numerically equal to the compact form."""
         if not self.definitions:
             return self

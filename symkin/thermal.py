@@ -34,7 +34,7 @@ import sympy as sp
 
 from . import conventions as cv
 from .errors import SymkinError
-from .fsvars import total_diff
+from .algebra.fsvars import total_diff
 from .results import Result
 
 #: Boltzmann constant (positive symbol)
@@ -67,7 +67,7 @@ def _variable(result: Result):
 
 def _series(x, var, sign, order, odd, definitions=()):
     """Sum over moments up to (k_B T)^order of d^m x / d mu^m * M_m / m! (m even, or m-1 even if odd).
-    Fermi-surface variables (``definitions``) are differentiated implicitly (:func:`symkin.fsvars.total_diff`)."""
+    Fermi-surface variables (``definitions``) are differentiated implicitly (:func:`symkin.algebra.fsvars.total_diff`)."""
     out = 0
     for m in range(0, order + 1, 2):
         if odd:

@@ -7,7 +7,7 @@ import sympy as sp
 
 from symkin import Model, WhiteNoise, anomalous_hall, kubo, numeric, spin_density
 from symkin import conventions as cv
-from symkin.fsvars import FermiRoot, FermiSymbol
+from symkin.algebra.fsvars import FermiRoot, FermiSymbol
 from symkin.models import bhz_like, cubic_rashba_ferromagnet, k_x, k_y, sx, sy, sz
 from symkin.regimes import get_regime, regimes
 

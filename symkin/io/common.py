@@ -8,7 +8,7 @@ import re
 import sympy as sp
 
 from ..observables import anomalous_hall, spin_density, spin_hall, spin_orbit_torque
-from ..poly import ffactor
+from ..algebra.poly import ffactor
 
 SCHEMA = 1
 PAPER = "F. Burgos Atencia, Q. Niu, D. Culcer, Phys. Rev. Research 4, 013001 (2022)"

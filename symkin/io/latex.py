@@ -14,7 +14,7 @@ import sympy as sp
 from .. import __version__
 from .. import conventions as cv
 from ..bands import k as _k
-from ..poly import ffactor
+from ..algebra.poly import ffactor
 from ..contributions import formula, paper_equations
 from .common import OBSERVABLES, PAPER, is_matrix, model_mass, safe_filename, split_orders
 from .pipeline import Unavailable
