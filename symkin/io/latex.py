@@ -379,6 +379,10 @@ def _observable_section(d, o, r, model):
                 rhs = joined if len(joined) <= MAX_DISPLAY else rhs
         lines.append((_lhs(r, n), rhs, _tag(eqs.get(n))))
     d.eqs(lines)
+    if r.definitions:  # the Fermi-surface variables of the closed forms (issue 12), one per line
+        d.para("where the Fermi-surface variables are defined by")
+        d.add("\\begin{align*}\n" + " \\\\\n".join(f"& {x.latex()}" for x in r.definitions.values())
+              + "\n\\end{align*}\n")
     xi_form, xi = in_xi(r.total, model)
     if xi_form is not None and key == "sigma_yx":
         M = model_mass(model)
