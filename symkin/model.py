@@ -26,10 +26,23 @@ class WhiteNoise:
     """
 
     u0: sp.Symbol = cv.u_0
+    notes: tuple = field(default=(), compare=False)
 
     def __post_init__(self):
-        if not isinstance(self.u0, sp.Symbol) or not self.u0.is_positive:
-            raise AssumptionError(f"WhiteNoise strength {self.u0!r} must be a Symbol declared positive=True")
+        u0 = self.u0
+        if isinstance(u0, (int, float)) and not isinstance(u0, bool):
+            u0 = sp.Float(u0) if isinstance(u0, float) else sp.Integer(u0)
+        if isinstance(u0, sp.Number) and u0.is_real:
+            exact, notes = exact_numbers(u0)  # a float strength: exact rational, with a note (as in H)
+            if not exact > 0:
+                raise AssumptionError(f"WhiteNoise strength {self.u0!r} must be positive (it is u_0 in "
+                                      "<U(r)U(r')> = u_0^2 delta(r - r'))")
+            object.__setattr__(self, "u0", exact)
+            object.__setattr__(self, "notes", tuple(self.notes) + tuple(f"disorder strength {n}" for n in notes))
+            return
+        if not isinstance(u0, sp.Symbol) or not u0.is_positive:
+            raise AssumptionError(f"WhiteNoise strength {self.u0!r} must be a positive number or a Symbol "
+                                  "declared positive=True")
 
     @property
     def strength(self):
@@ -114,6 +127,7 @@ class Model:
         except (TypeError, ValueError, sp.SympifyError) as exc:
             raise ShapeError(f"H must be a SymPy matrix (or a nested list of expressions): {exc}") from exc
         H, notes = exact_numbers(H)
+        notes += tuple(getattr(self.disorder, "notes", ()))
         object.__setattr__(self, "H", H)
         object.__setattr__(self, "notes", tuple(dict.fromkeys(tuple(self.notes) + notes)))
         if not H.is_square:

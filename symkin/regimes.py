@@ -478,7 +478,7 @@ def regime_at(model: Model, values) -> Regime:
     for r in rs:
         if r.sign != sign and r.bands:  # a gap (no circle) is listed once, for E_F = +epsilon_F
             continue
-        if _true_at(r.conditions, vals):
+        if holds_at(r.conditions, vals):
             if model.n_bands != 2 or _circles_at(model, vals, sign) == dict(r.circles):
                 return r
             break  # the listed conditions hold but the circles differ: decide at the point itself
@@ -489,7 +489,7 @@ def regime_at(model: Model, values) -> Regime:
     raise RegimeError(f"no regime of {model.name} holds at {vals}: " + _listing(model, rs, "candidates"))
 
 
-def _true_at(cond, vals):
+def holds_at(cond, vals):
     """Whether the SymPy boolean ``cond`` is true at the numeric point ``vals`` (by name); a bound
     that is not real there (a window that does not exist) counts as false."""
     try:
@@ -521,12 +521,12 @@ def _regime_at_point(model, vals, sign):
     pt = _symbol_point(model, vals)
     if len(pt) < len(model.parameters):
         return None
-    conds = [c for c, _ in _asymptotic_cases(blk, model) if c is None or _true_at(c, vals)][:1]
+    conds = [c for c, _ in _asymptotic_cases(blk, model) if c is None or holds_at(c, vals)][:1]
     roots, complete = ring_extrema(blk)
     present = {}
     for options in roots:
         for _, c, energies in options:
-            if _true_at(c, vals):
+            if holds_at(c, vals):
                 conds.append(c)
                 for band, e in energies.items():
                     present.setdefault(band, []).append(e)
@@ -538,7 +538,7 @@ def _regime_at_point(model, vals, sign):
         if r.sign == sign and min(lo, hi) < E < max(lo, hi):
             cond = [c for c in conds if c is not None] + [circle_condition(blk, sign * model.fermi_level, r.circles)]
             r = replace(r, condition=sp.And(*cond), name=r.name + "-at-point")
-            return r if _true_at(r.conditions, vals) else None
+            return r if holds_at(r.conditions, vals) else None
     return None
 
 
@@ -552,6 +552,6 @@ def sample_point(model: Model, regime=None, epsilon_F=None):
     pt = {s.name: float(v) for s, v in (r.point or tuple(model.sample_point().items()))}
     ef = abs(r.sample_epsilon_F) if model.fermi_level.is_positive else r.sample_epsilon_F
     pt[model.fermi_level.name] = float(ef if epsilon_F is None else epsilon_F)
-    if not _true_at(r.conditions, pt):
+    if not holds_at(r.conditions, pt):
         raise RegimeError(f"sample point {pt} is outside regime {r.name} ({sp.sstr(r.conditions)})")
     return pt

@@ -73,3 +73,15 @@ def test_winding_three_hat_decided_at_the_point():
     # the true gap is |E| < min |d| = 0.1352 here (the k = 0 edges are at +-7/10)
     assert symkin.regime_at(m, dict(values, epsilon_F=-0.12)).circles == ()
     assert symkin.regime_at(m, dict(values, epsilon_F=0.2)).circles == ((0, 2),)
+
+
+def test_check_samples_inside_a_window_absent_at_the_model_sample():
+    # the model's sample point (v = 1) has no hat; check must sample where the annulus exists
+    from symkin.check import sample_points
+    m = _inverted_dirac(sample=(("v", 1.0), ("B", 0.5), ("Delta", 0.4), ("hbar", 1.0)))
+    pts = sample_points(m, "conduction-annulus", n=3)
+    for p in pts:
+        hv, b, d = p["hbar"] * p["v"], p["B"], p["Delta"]
+        assert 2 * b * d > hv**2  # typed: the hat exists
+        assert hv * np.sqrt(4 * b * d - hv**2) / (2 * b) < p["epsilon_F"] < d
+        assert symkin.regime_at(m, p).name == "conduction-annulus"
