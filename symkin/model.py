@@ -53,21 +53,37 @@ class WhiteNoise:
         return f"Gaussian white noise <U(r)U(r')> = {self.u0}^2 delta(r - r')"
 
 
-def exact_numbers(M):
+def exact_numbers(M, radicals=False):
     r"""Replace every float in a matrix (or expression) by the exact rational of its decimal form.
 
     ``Float(x) -> Rational(str(x))`` (15 significant digits), so 0.3 becomes 3/10 and 0.7 becomes
-    7/10, not the binary fraction 5404319552844595/18014398509481984.  Returns ``(M_exact, notes)``
-    with one note ``"0.3 taken as 3/10"`` per distinct float.  Exact input is returned unchanged.
+    7/10, not the binary fraction 5404319552844595/18014398509481984.  A float below
+    :math:`10^{-12}` times the largest number in ``M`` is floating-point round-off (e.g. the 5.55e-17 left by a
+    float basis change) and becomes 0.  With ``radicals=True`` (basis-change matrices) a float that
+    is a simple radical to 1e-13 becomes it (0.7071067811865476 -> sqrt(2)/2), so that a unitary
+    typed in floats stays exactly unitary.  Returns ``(M_exact, notes)`` with one note
+    ``"0.3 taken as 3/10"`` per distinct float.  Exact input is returned unchanged.
     The derivation is exact rational-function algebra: a float coefficient would be a polynomial
     generator of its own (no cancellation with the rationals) and makes SymPy's gcds crawl.
     """
     floats = sorted(M.atoms(sp.Float), key=float)
     if not floats:
         return M, ()
-    rep = {f: sp.Rational(str(f)) for f in floats}
+    big = max(abs(complex(f)) for f in M.atoms(sp.Number))
+
+    def exact(f):
+        if abs(float(f)) < 1e-12 * big:
+            return sp.S.Zero
+        if radicals:
+            r = sp.nsimplify(f, [], tolerance=1e-13, rational=False)
+            if not r.atoms(sp.Float) and abs(float(r) - float(f)) <= 1e-13 * max(1.0, abs(float(f))):
+                return r
+        return sp.Rational(str(f))
+
+    rep = {f: exact(f) for f in floats}
     shown = sorted({abs(f) for f in floats}, key=float)  # -0.3 and 0.3: one note
-    notes = tuple(f"{sp.sstr(f, full_prec=False)} taken as {sp.Rational(str(f))}" for f in shown)
+    notes = tuple(f"{sp.sstr(f, full_prec=False)} taken as {exact(f)}" + (" (round-off)" if exact(f) == 0 else "")
+                  for f in shown)
     return M.xreplace(rep), notes
 
 
@@ -168,7 +184,7 @@ class Model:
 
     def with_basis(self, U, name=None):
         """The same physics in another basis: H -> U^dagger H U for a constant unitary U."""
-        U, unotes = exact_numbers(sp.ImmutableMatrix(U))
+        U, unotes = exact_numbers(sp.ImmutableMatrix(U), radicals=True)
         if any(sp.simplify(x) != 0 for x in (dagger(U) * U - sp.eye(self.n_bands))):
             raise ShapeError("basis change must be a constant unitary matrix")
         return Model(sp.ImmutableMatrix(sp.expand(dagger(U) * self.H * U)), self.momenta, self.disorder,

@@ -480,13 +480,25 @@ def regime_at(model: Model, values) -> Regime:
             continue
         if holds_at(r.conditions, vals):
             if model.n_bands != 2 or _circles_at(model, vals, sign) == dict(r.circles):
-                return r
+                return _moved_to(r, model, vals)
             break  # the listed conditions hold but the circles differ: decide at the point itself
     if model.n_bands == 2:
         r = _regime_at_point(model, vals, sign)
         if r is not None:
             return r
     raise RegimeError(f"no regime of {model.name} holds at {vals}: " + _listing(model, rs, "candidates"))
+
+
+def _moved_to(r, model, vals):
+    """``r`` with its sample point moved to the given parameter values (and E_F): the closed form's
+    roots are then selected at the point asked about.  Branch choices made at a sample point
+    (e.g. sqrt(rho^2) = rho) are not all stated in :attr:`Regime.condition` yet, so a regime's
+    own case point may lie on another branch than ``vals`` (fuzz seed 1000)."""
+    pt = _symbol_point(model, vals)
+    if model.n_bands != 2 or len(pt) < len(model.parameters):
+        return r
+    return replace(r, point=tuple(sorted(pt.items(), key=lambda x: x[0].name)),
+                   sample_epsilon_F=vals[model.fermi_level.name])
 
 
 def holds_at(cond, vals):
