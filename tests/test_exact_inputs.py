@@ -50,3 +50,10 @@ def test_float_rotated_hamiltonian_refusal_names_the_floats():
     m = Model((U.T * m0.H * U).applyfunc(sp.expand), m0.momenta, name="float-rotated")
     with pytest.raises(AnisotropicModelError, match="float coefficients.*exactly"):
         symkin.anomalous_hall(m)
+
+
+def test_si_sized_floats_are_never_dropped():
+    kx, ky = sp.symbols("k_x k_y", real=True)
+    H = sp.Matrix([[1.05e-34 * (kx**2 + ky**2) + 3.0e5, 0], [0, -3.0e5]])
+    m = Model(H, (kx, ky), name="si")
+    assert m.H[0, 0].coeff(kx**2) == sp.Rational("1.05e-34")
