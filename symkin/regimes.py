@@ -181,7 +181,7 @@ def _case_regimes(model, blk, case_cond, rings, _both_gap_sides):
             continue
         point = case_point(model, None if full is sp.true else full)
         if point is None:
-            all_found = False  # not proved empty: windows keep their pattern's condition
+            all_found &= provably_empty(full)  # else windows keep their pattern's condition
             continue
         present = {}
         for _, _, energies in combo:
@@ -317,6 +317,28 @@ def _extrema_at(blk, sample, present):
             continue
         out.append(c)
     return out, nb, unmatched
+
+
+def provably_empty(cond):
+    """True when the SymPy boolean ``cond`` is unsatisfiable for real values respecting the
+    symbols' assumptions, proved by :func:`sympy.reduce_inequalities` (conjunctions of
+    inequalities in one symbol) after propositional reduction (:func:`sympy.satisfiable` on the
+    atoms); False when not proved (the finite search of :func:`case_point` then decides nothing)."""
+    if cond is sp.false:
+        return True
+    if cond is None or cond is sp.true:
+        return False
+    if sp.satisfiable(cond) is False:
+        return True
+    parts = sp.And.make_args(cond)
+    syms = cond.free_symbols
+    if len(syms) != 1 or not all(isinstance(p, sp.core.relational.Relational) for p in parts):
+        return False
+    (s,) = syms
+    try:
+        return sp.reduce_inequalities(list(parts), [s]) is sp.false
+    except (NotImplementedError, TypeError, ValueError, sp.PolynomialError):
+        return False
 
 
 def _windows(model, blk, sample, present, complete, _both_gap_sides):

@@ -85,3 +85,12 @@ def test_check_samples_inside_a_window_absent_at_the_model_sample():
         assert 2 * b * d > hv**2  # typed: the hat exists
         assert hv * np.sqrt(4 * b * d - hv**2) / (2 * b) < p["epsilon_F"] < d
         assert symkin.regime_at(m, p).name == "conduction-annulus"
+
+
+def test_case_emptiness_proved_not_searched():
+    from symkin.regimes import provably_empty
+    a, y = sp.Symbol("a", positive=True), sp.Symbol("y", real=True)
+    assert provably_empty(sp.And(a > 2, a < 1))  # interval reasoning
+    assert provably_empty(sp.And(y > 1, sp.Not(y > 1)))  # propositional
+    assert not provably_empty(sp.And(y > 1, y < 2))
+    assert not provably_empty(sp.And(a * y > 1, y < 0))  # empty (a > 0), but two symbols: not proved
