@@ -150,7 +150,7 @@ class RingSet:
     def _new_ring(self, band, E, kr):
         Ex = self._explicit(sp.sympify(E))
         eq = sp.expand((Ex - self._d0) ** 2 - self._d2)
-        cands = sp.solve(eq, k)
+        cands = [c for c in sp.solve(eq, k) if not c.has(sp.I)]  # casus irreducibilis: no usable closed form
         radius = None
         for cand in cands:
             val = complex(sp.N(cand.subs(self.sample), 30))
