@@ -7,15 +7,15 @@ Chain position: model -> bands -> **regimes** -> fermi (rings on the shells) -> 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 import itertools
+from dataclasses import dataclass, replace
 
 import numpy as np
 import sympy as sp
 
 from .bands import TwoBandBlock, k, two_band_block
 from .errors import DegeneracyError, RegimeError
+from .cases import case_point, holds_at, provably_empty  # noqa: F401  (re-exported)
 from .extrema import NumBands, band_extremum, circle_condition, radial_coefficients, ring_extrema
 from .model import Model
 
@@ -238,59 +238,6 @@ def _asymptotic_cases(blk: TwoBandBlock, model: Model):
     return cases
 
 
-_TRIAL_VALUES = (1.0, 2.0, 0.5, 3.0, 5.0, 0.2, 10.0, 0.1, 30.0)
-
-
-def _allowed(s, x):
-    """Whether the number x is allowed by the assumptions of Symbol s."""
-    if s.is_positive:
-        return x > 0
-    if s.is_negative:
-        return x < 0
-    if s.is_nonnegative:
-        return x >= 0
-    if s.is_nonpositive:
-        return x <= 0
-    return True
-
-
-def _holds(cond, point):
-    if cond is None or cond is sp.true:
-        return True
-    val = cond.xreplace({s: sp.Float(v) for s, v in point.items()})
-    return bool(val) if val in (sp.true, sp.false) else False
-
-
-def case_point(model: Model, condition=None):
-    """A parameter point (dict Symbol -> float) respecting the assumptions and inside ``condition``,
-    or None if none is found.
-
-    Starts from :meth:`Model.sample_point`; if it violates ``condition``, the symbols of the
-    condition are changed one at a time, then in pairs, over +/-(1, 2, 0.5, 3, 5, 0.2, 10, 0.1, 30)
-    (signs the assumptions allow), first match returned (deterministic).  The point only *selects*
-    numerically what the symbolic condition decides."""
-    base = dict(model.sample_point())
-    if _holds(condition, base):
-        return base
-    syms = sorted(condition.free_symbols & set(base), key=lambda s: s.name)
-    trial = lambda s: [x for m in _TRIAL_VALUES for x in (m, -m) if _allowed(s, x)]
-    for s in syms:
-        for x in trial(s):
-            pt = dict(base)
-            pt[s] = x
-            if _holds(condition, pt):
-                return pt
-    for i, s in enumerate(syms):
-        for t in syms[i + 1:]:
-            for x in trial(s):
-                for y in trial(t):
-                    pt = dict(base)
-                    pt[s], pt[t] = x, y
-                    if _holds(condition, pt):
-                        return pt
-    return None
-
-
 def _extrema_at(blk, sample, present):
     """Band extrema at the numeric point ``sample``, each with its closed form (band edges at k = 0;
     ring extrema matched to ``present`` {band: [closed forms]}) or a :class:`BandExtremum`; and
@@ -317,28 +264,6 @@ def _extrema_at(blk, sample, present):
             continue
         out.append(c)
     return out, nb, unmatched
-
-
-def provably_empty(cond):
-    """True when the SymPy boolean ``cond`` is unsatisfiable for real values respecting the
-    symbols' assumptions, proved by :func:`sympy.reduce_inequalities` (conjunctions of
-    inequalities in one symbol) after propositional reduction (:func:`sympy.satisfiable` on the
-    atoms); False when not proved (the finite search of :func:`case_point` then decides nothing)."""
-    if cond is sp.false:
-        return True
-    if cond is None or cond is sp.true:
-        return False
-    if sp.satisfiable(cond) is False:
-        return True
-    parts = sp.And.make_args(cond)
-    syms = cond.free_symbols
-    if len(syms) != 1 or not all(isinstance(p, sp.core.relational.Relational) for p in parts):
-        return False
-    (s,) = syms
-    try:
-        return sp.reduce_inequalities(list(parts), [s]) is sp.false
-    except (NotImplementedError, TypeError, ValueError, sp.PolynomialError):
-        return False
 
 
 def _windows(model, blk, sample, present, complete, _both_gap_sides):
@@ -398,8 +323,6 @@ def _composite_regimes(model: Model):
     """Regimes of a model of decoupled 2 x 2 blocks: the non-empty intersections of the blocks'
     windows (in epsilon_F, same sign).  A window where some block has no regime (below all its
     bands) is not listed."""
-    import itertools
-
     from .blocks import two_band_blocks
 
     per = [regimes(b.model, _both_gap_sides=True) for b in two_band_blocks(model)]
@@ -521,16 +444,6 @@ def _moved_to(r, model, vals):
         return r
     return replace(r, point=tuple(sorted(pt.items(), key=lambda x: x[0].name)),
                    sample_epsilon_F=vals[model.fermi_level.name])
-
-
-def holds_at(cond, vals):
-    """Whether the SymPy boolean ``cond`` is true at the numeric point ``vals`` (by name); a bound
-    that is not real there (a window that does not exist) counts as false."""
-    try:
-        c = cond.xreplace({s: sp.Float(vals[s.name]) for s in cond.free_symbols})
-    except TypeError:
-        return False
-    return c is sp.true
 
 
 def _symbol_point(model, vals):
