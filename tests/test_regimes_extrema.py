@@ -94,3 +94,14 @@ def test_case_emptiness_proved_not_searched():
     assert provably_empty(sp.And(y > 1, sp.Not(y > 1)))  # propositional
     assert not provably_empty(sp.And(y > 1, y < 2))
     assert not provably_empty(sp.And(a * y > 1, y < 0))  # empty (a > 0), but two symbols: not proved
+
+
+def test_regime_at_selects_roots_at_the_point_asked_about():
+    # fuzz seed 1000: the valence closed form derived at the case point (rho = 0.1 > 0, inverted)
+    # took the wrong branch at rho = -0.887; regime_at now carries the point asked about
+    from symkin.models import bhz_like
+    vals = dict(B=0.5, Delta=0.4, v=1.0, hbar=1.0, D=-0.2, epsilon_F=1.3)
+    r = symkin.regime_at(bhz_like(), vals)
+    assert r.name == "conduction"
+    assert {s.name: x for s, x in r.point} == {n: vals[n] for n in ("B", "D", "Delta", "hbar", "v")}
+    assert r.sample_epsilon_F == 1.3
