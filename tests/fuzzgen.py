@@ -35,6 +35,20 @@ NAME_POOL = ("k", "z", "u", "Lambda", "k_1", "Lambda_1", "t_1", "c_1", "theta", 
 TOL_NUMERIC = 1e-8
 TOL_KUBO = 1e-5
 KUBO_FINE_ETAS = (0.00025, 0.0005, 0.001, 0.002)
+# Kubo's weak-disorder limit needs hbar/tau << the distance from E_F to the nearest band extremum;
+# its fit uses hbar/tau = eta |E_F| up to eta = 8e-3 (seed 1032: E_F 1.05e-4 below the valence edge
+# -0.77, Kubo -0.125 against closed form = numeric = -0.2387), so it is not compared within 5 x that.
+KUBO_EDGE = 5 * 8e-3
+
+
+def _edge_distance(model, values, E):
+    """Distance from E to the nearest band extremum (band edges and ring extrema) at ``values``."""
+    from symkin.bands import two_band_block
+    from symkin.extrema import NumBands, radial_coefficients
+    pt = {s: values[s.name] for s in model.parameters}
+    c0, c2 = radial_coefficients(two_band_block(model))
+    nb = NumBands([float(sp.re(sp.N(c.xreplace(pt)))) for c in c0], [float(sp.re(sp.N(c.xreplace(pt)))) for c in c2])
+    return min(abs(E - e) for e, _, _ in nb.extrema())
 FIELDS = ("intrinsic", "extrinsic_velocity", "side_jump", "skew", "total")
 
 _S = 1 / sp.sqrt(2)
@@ -158,6 +172,9 @@ def run_example(seed, kubo_every=4):
                if not (abs(closed[k] - getattr(ref, k)) <= TOL_NUMERIC * max(1.0, abs(ref.total)))}
         if bad:
             out.update(status="wrong", cls="closed form != numeric", detail=repr(bad))
+        elif kubo_every and seed % kubo_every == 0 and _edge_distance(model, values, E) < KUBO_EDGE * abs(E):
+            out["note"] = (f"Kubo not compared: E_F is {_edge_distance(model, values, E):.2g} from a band "
+                           f"extremum, within the broadening {KUBO_EDGE:g}|E_F| of the weak-disorder fit")
         elif kubo_every and seed % kubo_every == 0:
             kb = kubo.anomalous_hall(model, values, energy=E)
             if abs(kb - closed["total"].real) > TOL_KUBO * max(abs(kb), 1e-3):
