@@ -19,6 +19,14 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
 import fuzzgen  # noqa: E402
 
+# Seeds kept out of the CI sample (tests/test_fuzz.py) because they still time out, with the reason.
+# All are the Fermi-radius reduction of issue 12 (fsvars: radii as algebraic symbols): a radius
+# equation of degree >= 3 in k^2 solved by radicals, then reduced modulo it.
+KNOWN_TIMEOUTS = {
+    1: "winding 3, d_0 quadratic in k^2: sp.solve of the radius sextic in fermi.py:_new_ring "
+       "(called from kinetics.py:field_drive) does not finish in 40 s",
+}
+
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -58,6 +66,12 @@ def main(argv=None):
     for (st, cls), rs in sorted(classes.items(), key=lambda x: -len(x[1])):
         print(f"  {st:8s} {len(rs):4d}  {cls}")
         print(f"           seed {rs[0]['seed']}: {rs[0].get('model', '?')}  [{rs[0].get('detail', '')[:160]}]")
+    known = [r for r in results if r["seed"] in KNOWN_TIMEOUTS]
+    if known:
+        print("\nknown timeouts (kept out of the CI sample):")
+        for r in known:
+            flag = "" if r["status"] == "timeout" else "  <- no longer times out: add it to tests/test_fuzz.py"
+            print(f"  seed {r['seed']}: {r['status']}; {KNOWN_TIMEOUTS[r['seed']]}{flag}")
     ts = np.array([r.get("seconds", 0) for r in results])
     q = np.percentile(ts, [0, 50, 90, 99, 100])
     print("\nseconds: min {:.1f}, median {:.1f}, p90 {:.1f}, p99 {:.1f}, max {:.1f}".format(*q))

@@ -99,7 +99,14 @@ def rotation_generator(model: Model) -> Isotropy:
     >>> rotation_generator(ti_surface()).charges
     (1, 0)
     """
-    return _rotation_generator(model.H, model.momenta)
+    try:
+        return _rotation_generator(model.H, model.momenta)
+    except AnisotropicModelError as exc:
+        if not model.notes:
+            raise
+        raise AnisotropicModelError(f"{exc}; H had float coefficients ({'; '.join(model.notes)}): a rotation "
+                                    "typed in floats (e.g. cos(0.3)) is isotropic only to round-off; type the "
+                                    "basis change exactly or use Model.with_basis(U)") from None
 
 
 def hermitian_unknown(n, prefix):

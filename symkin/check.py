@@ -22,7 +22,7 @@ from . import kubo, numeric
 from .crossed_numeric import crossed_hall_numeric
 from .errors import CrossedUnavailableError, RegimeError
 from .kubo_crossed import crossed_hall_kubo
-from .regimes import get_regime
+from .regimes import get_regime, holds_at, sample_point
 from .observables import anomalous_hall
 
 FIELDS = ("intrinsic", "extrinsic", "side_jump", "skew", "total")
@@ -79,20 +79,21 @@ def _num(x, base):
 
 
 def sample_points(model, regime=None, n=3):
-    """Sample points inside the regime: the model's sample parameters, e = 1, u_0 = 0.1 (any small
-    value: the results are disorder independent) and ``n`` values of epsilon_F strictly inside the
-    regime's window ``(lower, upper)`` evaluated at those parameters (fractions 1/4, 1/2, 3/4, ... of
-    a bounded window; ``bound +- s f`` with ``s = max(|bound|, |sample|, 1/2)`` on an unbounded side).
-
-    This is the one function to switch to ``symkin.sample_point(model, regime)`` once it exists."""
+    """Sample points inside the regime: the parameters of :func:`symkin.sample_point` (inside the
+    regime's condition, assumptions respected), e = 1, u_0 = 0.1 (any small value: the results are
+    disorder independent) and ``n`` values of epsilon_F strictly inside the regime's window
+    ``(lower, upper)`` evaluated at those parameters (fractions 1/4, 1/2, 3/4, ... of a bounded
+    window; ``bound +- s f`` with ``s = max(|bound|, |sample|, 1/2)`` on an unbounded side).  Each
+    point is checked against :attr:`Regime.conditions`."""
     r = get_regime(model, regime)
-    base = {s.name: float(v) for s, v in model.sample_point().items()}
+    ef = model.fermi_level.name
+    base = {k: v for k, v in sample_point(model, r).items() if k != ef}
     base.update(e=1.0, u_0=0.1)
     lo, hi = _num(r.lower, base), _num(r.upper, base)
     s0 = abs(float(r.sample_epsilon_F))
     if lo is not None and hi is not None:
         if not hi > lo:
-            raise RegimeError(f"regime {r.name!r} is empty at the sample point ({lo} >= {hi}); "
+            raise RegimeError(f"regime {r.name!r} is empty at its sample point ({lo} >= {hi}); "
                               "pass parameter values where it exists")
         eFs = [lo + (hi - lo) * (j + 1) / (n + 1) for j in range(n)]
     elif lo is not None:
@@ -103,7 +104,11 @@ def sample_points(model, regime=None, n=3):
         eFs = [hi - s * f for f in (0.3, 0.8, 1.5, 2.5, 3.5)[:n]]
     else:
         eFs = [float(r.sample_epsilon_F) * f for f in (1.0, 1.3, 1.8, 2.5, 3.5)[:n]]
-    return [dict(base, epsilon_F=x) for x in eFs]
+    pts = [dict(base, **{ef: x}) for x in eFs]
+    for p in pts:
+        if not holds_at(r.conditions, p):
+            raise RegimeError(f"sample point {p} lies outside regime {r.name!r} ({sp.sstr(r.conditions)})")
+    return pts
 
 
 def _crossed(model, reg, vals, E, fc):
@@ -129,7 +134,7 @@ def check(model, regime=None, n=3, n_points=128, crossed=False):
             fc = None   # no closed form: numeric collision term vs Kubo diagrams
     rows = []
     for vals in sample_points(model, reg, n):
-        E = -vals["epsilon_F"] if reg.sign < 0 else vals["epsilon_F"]
+        E = reg.sign * vals[model.fermi_level.name]
         closed = {k: complex(v).real for k, v in f(**vals).items()}
         num = numeric.anomalous_hall(model, vals, n_points=n_points, energy=E)
         kb = float(kubo.anomalous_hall(model, vals, energy=E))

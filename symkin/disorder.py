@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import sys
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 import sympy as sp
 
 from . import conventions as cv
+from .algebra.exact import exact_numbers
 from .errors import AssumptionError
 
 
@@ -93,14 +94,28 @@ class WhiteNoise(_WhiteCorrelator):
               \langle U^{ab}_{kk'}U^{cd}_{k'k}\rangle = u_0^2\,
               \langle u^a_k|u^b_{k'}\rangle\langle u^c_{k'}|u^d_k\rangle .
 
-    ``u0`` has units of energy x length (2D); it must be a positive symbol.
+    ``u0`` has units of energy x length (2D): a Symbol declared positive, or a positive number (a
+    float becomes the exact rational of its decimal form, recorded in ``notes``, as floats in H are).
     """
 
     u0: sp.Symbol = cv.u_0
+    notes: tuple = field(default=(), compare=False)
 
     def __post_init__(self):
-        if not isinstance(self.u0, sp.Symbol) or not self.u0.is_positive:
-            raise AssumptionError(f"WhiteNoise strength {self.u0!r} must be a Symbol declared positive=True")
+        u0 = self.u0
+        if isinstance(u0, (int, float)) and not isinstance(u0, bool):
+            u0 = sp.Float(u0) if isinstance(u0, float) else sp.Integer(u0)
+        if isinstance(u0, sp.Number) and u0.is_real:
+            exact, notes = exact_numbers(u0)  # a float strength: exact rational, with a note (as in H)
+            if not exact > 0:
+                raise AssumptionError(f"WhiteNoise strength {self.u0!r} must be positive (it is u_0 in "
+                                      "<U(r)U(r')> = u_0^2 delta(r - r'))")
+            object.__setattr__(self, "u0", exact)
+            object.__setattr__(self, "notes", tuple(self.notes) + tuple(f"disorder strength {n}" for n in notes))
+            return
+        if not isinstance(u0, sp.Symbol) or not u0.is_positive:
+            raise AssumptionError(f"WhiteNoise strength {self.u0!r} must be a positive number or a Symbol "
+                                  "declared positive=True")
 
     @property
     def strength(self):

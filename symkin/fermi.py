@@ -190,7 +190,7 @@ class RingSet(ClosedForms):
         """(radius, |d|, energy) in closed form of ring i of ``band`` at E found at radius kr."""
         Ex = self._explicit(sp.sympify(E), i)
         eq = sp.expand((Ex - self._d0) ** 2 - self._d2)
-        cands = sp.solve(eq, k)
+        cands = [c for c in sp.solve(eq, k) if not c.has(sp.I)]  # casus irreducibilis: no usable closed form
         radius = None
         for cand in cands:
             val = complex(sp.N(cand.subs(self.sample), 30))

@@ -11,26 +11,9 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from . import conventions as cv
+from .algebra.exact import exact_numbers  # noqa: F401 (re-exported: symkin.model.exact_numbers)
 from .disorder import WhiteNoise  # noqa: F401 (the default disorder; re-exported)
 from .errors import AssumptionError, MomentumError, NonHermitianError, ShapeError
-
-
-def exact_numbers(M):
-    r"""Replace every float in a matrix (or expression) by the exact rational of its decimal form.
-
-    ``Float(x) -> Rational(str(x))`` (15 significant digits), so 0.3 becomes 3/10 and 0.7 becomes
-    7/10, not the binary fraction 5404319552844595/18014398509481984.  Returns ``(M_exact, notes)``
-    with one note ``"0.3 taken as 3/10"`` per distinct float.  Exact input is returned unchanged.
-    The derivation is exact rational-function algebra: a float coefficient would be a polynomial
-    generator of its own (no cancellation with the rationals) and makes SymPy's gcds crawl.
-    """
-    floats = sorted(M.atoms(sp.Float), key=float)
-    if not floats:
-        return M, ()
-    rep = {f: sp.Rational(str(f)) for f in floats}
-    shown = sorted({abs(f) for f in floats}, key=float)  # -0.3 and 0.3: one note
-    notes = tuple(f"{sp.sstr(f, full_prec=False)} taken as {sp.Rational(str(f))}" for f in shown)
-    return M.xreplace(rep), notes
 
 
 def dagger(m):
@@ -89,6 +72,7 @@ class Model:
         except (TypeError, ValueError, sp.SympifyError) as exc:
             raise ShapeError(f"H must be a SymPy matrix (or a nested list of expressions): {exc}") from exc
         H, notes = exact_numbers(H)
+        notes += tuple(getattr(self.disorder, "notes", ()))
         object.__setattr__(self, "H", H)
         object.__setattr__(self, "notes", tuple(dict.fromkeys(tuple(self.notes) + notes)))
         if not H.is_square:
@@ -129,7 +113,7 @@ class Model:
 
     def with_basis(self, U, name=None):
         """The same physics in another basis: H -> U^dagger H U for a constant unitary U."""
-        U, unotes = exact_numbers(sp.ImmutableMatrix(U))
+        U, unotes = exact_numbers(sp.ImmutableMatrix(U), radicals=True)
         if any(sp.simplify(x) != 0 for x in (dagger(U) * U - sp.eye(self.n_bands))):
             raise ShapeError("basis change must be a constant unitary matrix")
         return Model(sp.ImmutableMatrix(sp.expand(dagger(U) * self.H * U)), self.momenta, self.disorder,

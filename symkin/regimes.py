@@ -7,9 +7,8 @@ Chain position: model -> bands -> **regimes** -> fermi (rings on the shells) -> 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 import itertools
+from dataclasses import dataclass, replace
 
 import numpy as np
 import sympy as sp
@@ -17,6 +16,8 @@ import sympy as sp
 from .bands import TwoBandBlock, k, two_band_block
 from .blocks import two_band_blocks
 from .errors import DegeneracyError, RegimeError
+from .cases import case_point, holds_at, provably_empty  # noqa: F401  (re-exported)
+from .extrema import NumBands, band_extremum, circle_condition, radial_coefficients, ring_extrema
 from .model import Model
 
 
@@ -83,94 +84,35 @@ class Regime:
 
 @dataclass(frozen=True)
 class _Critical:
-    """A band extremum: numeric energy, closed form, and the condition for it to exist."""
+    """A band extremum: numeric energy at the point, closed form (or a :class:`BandExtremum`)."""
 
     value: float
     expr: object
-    condition: object = None
 
 
-def _band_curves(blk: TwoBandBlock, sample):
-    d0 = sp.lambdify(k, blk.d0.subs(sample), "numpy")
-    d2 = sp.lambdify(k, blk.d_squared.subs(sample), "numpy")
-    ks = np.linspace(0, 50, 200001)
-    lam = np.sqrt(np.broadcast_to(d2(ks), ks.shape))
-    e0 = np.broadcast_to(d0(ks), ks.shape)
-    return ks, (e0 + lam, e0 - lam)
-
-
-def _stationary(blk: TwoBandBlock, band, k_num, sample):
-    """Closed form of a band extremum at k = k_num > 0: solve d eps/dk = 0, i.e.
-    d0'^2 |d|^2 = (d . d')^2, and pick the root that matches numerically."""
-    dd = blk.dz * blk.dz.diff(k) + blk.g * blk.g.diff(k)
-    poly = sp.expand(blk.d0.diff(k) ** 2 * blk.d_squared - dd**2)
-    e_band = blk.energies()[band]
-    for root in sp.solve(poly, k):
-        val = complex(sp.N(root.subs(sample), 30))
-        if abs(val.imag) < 1e-9 and abs(val.real - k_num) < 1e-3 * max(1, k_num):
-            energy = sp.simplify(sp.expand(e_band.subs(k, root)))
-            cond = sp.simplify(root**2) > 0
-            return energy, (None if cond is sp.true else cond)
-    return sp.Float(float(e_band.subs(sample).subs(k, k_num)), 8), None
-
-
-def _critical_energies(blk: TwoBandBlock, sample):
-    """Band extrema (k = 0 and ring extrema) with closed forms, sorted by energy."""
-    ks, curves = _band_curves(blk, sample)
-    crit = []
-    for band, e in enumerate(curves):
-        e0 = sp.expand(blk.d0.subs(k, 0) + (1 if band == 0 else -1) * sp.sqrt(blk.d_squared.subs(k, 0)))
-        crit.append(_Critical(float(e[0]), e0))
-        de = np.diff(e)
-        turn = np.nonzero(np.sign(de[1:]) * np.sign(de[:-1]) < 0)[0] + 1
-        for i in turn:
-            expr, cond = _stationary(blk, band, ks[i], sample)
-            crit.append(_Critical(float(e[i]), expr, cond))
-    crit.sort(key=lambda c: c.value)
-    out = []
-    for c in crit:  # merge coincident extrema (e.g. the two bands touching)
-        if out and abs(c.value - out[-1].value) < 1e-9:
-            continue
-        out.append(c)
-    return out, ks, curves
-
-
-def _circles(curves, E):
-    """Number of Fermi circles of each band at energy E (sign changes of eps - E on the grid)."""
-    out = []
-    for band, e in enumerate(curves):
-        s = np.sign(e - E)
-        n = int(np.count_nonzero(s[1:] * s[:-1] < 0))
-        if n:
-            out.append((band, n))
-    return tuple(out)
-
-
-def _window_name(circles, curves):
+def _window_name(circles, rises):
     bands = {b for b, _ in circles}
     if not bands:
         return "gap"
     if bands == {0, 1}:
         return "both"
     (b, n), = circles
-    rises = curves[b][-1] > curves[b][0]
     if b == 0:
-        base = "conduction" if rises else "upper"
+        base = "conduction" if rises[0] else "upper"
     else:
-        base = "valence" if not rises else "lower"
+        base = "valence" if not rises[1] else "lower"
     return base if n == 1 else base + "-annulus"
 
 
-def _shape(circles, curves):
+def _shape(circles, rises):
     parts = []
     for b, n in circles:
         label = "upper" if b == 0 else "lower"
-        rises = curves[b][-1] > curves[b][0]
         if n == 2:
-            parts.append(f"{label} band: two Fermi circles, the {'Fermi sea' if rises else 'hole pocket'} "
+            parts.append(f"{label} band: two Fermi circles, the {'Fermi sea' if rises[b] else 'hole pocket'} "
                          "is an annulus (ring extremum, 'Mexican hat')")
         elif n == 1:
-            parts.append(f"{label} band: one Fermi circle, {'a disc' if rises else 'holes in a disc'}")
+            parts.append(f"{label} band: one Fermi circle, {'a disc' if rises[b] else 'holes in a disc'}")
         else:
             parts.append(f"{label} band: {n} Fermi circles")
     return "; ".join(parts)
@@ -207,17 +149,73 @@ def regimes(model: Model, _both_gap_sides=False):
         return _composite_regimes(model)
     blk = two_band_block(model)
     cases = _asymptotic_cases(blk, model)
+    rings = ring_extrema(blk)
     out = []
     for cond, tag in cases:
-        point = case_point(model, cond)
-        if point is None:
-            continue  # no parameter point the assumptions allow satisfies this case
-        out.append((tag, _windows(model, blk, point, cond, _both_gap_sides)))
+        rs = _case_regimes(model, blk, cond, rings, _both_gap_sides)
+        if rs:
+            out.append((tag, rs))
     names = [r.name for _, rs in out for r in rs]
     final = []
     for tag, rs in out:
         for r in rs:
             final.append(replace(r, name=r.name + "-" + tag) if tag and names.count(r.name) > 1 else r)
+    return final
+
+
+def _case_regimes(model, blk, case_cond, rings, _both_gap_sides):
+    """The windows of one asymptotic case, over every pattern of the closed-form ring extrema
+    (each absent, or an extremum of one band: :func:`symkin.extrema.ring_extrema`).
+
+    A pattern's windows are found at a parameter point inside it (:func:`case_point`); a window
+    found identically in every pattern holds without the pattern's condition.  Where the extrema
+    are not all in closed form (P has a factor of degree >= 2 in k^2, or an extremum at the point
+    matches no closed form), each window also carries :func:`symkin.extrema.circle_condition`:
+    the exact circle count at E_F, evaluated at any numeric point."""
+    roots, complete = rings
+    per = []  # (pattern condition or None, has_ring, [(regime, open)])
+    all_found = True
+    for combo in itertools.product(*roots) if roots else [()]:
+        pcond = sp.And(*[c for _, c, _ in combo]) if combo else sp.true
+        full = pcond if case_cond is None else sp.And(case_cond, pcond)
+        if full is sp.false:
+            continue
+        point = case_point(model, None if full is sp.true else full)
+        if point is None:
+            all_found &= provably_empty(full)  # else windows keep their pattern's condition
+            continue
+        present = {}
+        for _, _, energies in combo:
+            for band, e in energies.items():
+                present.setdefault(band, []).append(e)
+        per.append((None if pcond is sp.true else pcond, any(lab != "absent" for lab, _, _ in combo),
+                    _windows(model, blk, point, present, complete, _both_gap_sides)))
+    if not per:
+        return []
+    key = lambda r: (r.name, r.sign, r.lower, r.upper, r.circles)
+    common = set.intersection(*[{key(r) for r, _ in ws} for _, _, ws in per]) if all_found else set()
+    out, seen = [], set()
+    for pcond, has_ring, ws in per:
+        for r, open_ in ws:
+            kk = key(r)
+            shared = kk in common
+            if shared and kk in seen:
+                continue
+            seen.add(kk)
+            conds = [c for c in (case_cond, None if shared else pcond) if c is not None]
+            if open_ or any(o for _, _, w in per for q, o in w if shared and key(q) == kk):
+                conds.append(circle_condition(blk, r.sign * model.fermi_level, r.circles))
+            cond = sp.And(*conds) if conds else None
+            out.append((replace(r, condition=cond), has_ring and not shared))
+    names = [r.name for r, _ in out]
+    final, count = [], {}
+    for r, ring in out:
+        if names.count(r.name) > 1 and ring:
+            n = sum(1 for q, g in out if q.name == r.name and g)
+            count[r.name] = count.get(r.name, 0) + 1
+            r = replace(r, name=r.name + "-hat" + (str(count[r.name]) if n > 1 else ""))
+        final.append(r)
+    final.sort(key=lambda r: r.sign * r.sample_epsilon_F)
     return final
 
 
@@ -241,70 +239,50 @@ def _asymptotic_cases(blk: TwoBandBlock, model: Model):
     return cases
 
 
-_TRIAL_VALUES = (1.0, 2.0, 0.5, 3.0, 5.0, 0.2, 10.0, 0.1, 30.0)
+def _extrema_at(blk, sample, present):
+    """Band extrema at the numeric point ``sample``, each with its closed form (band edges at k = 0;
+    ring extrema matched to ``present`` {band: [closed forms]}) or a :class:`BandExtremum`; and
+    whether one had no closed form."""
+    c0, c2 = radial_coefficients(blk)
+    num = lambda e: complex(sp.N(sp.sympify(e).xreplace(sample)))
+    nb = NumBands([num(c).real for c in c0], [num(c).real for c in c2])
+    crit, unmatched, per_band = [], False, {0: 0, 1: 0}
+    for value, band, xv in nb.extrema():
+        index = per_band[band]
+        per_band[band] += 1
+        if xv == 0.0:
+            expr = sp.expand(c0[0] + (1 if band == 0 else -1) * sp.sqrt(c2[0]))
+        else:
+            tol = 1e-8 * max(1.0, abs(value))
+            hits = [e for e in present.get(band, []) if abs(num(e) - value) <= tol]
+            expr = hits[0] if hits else band_extremum(blk, band, index)
+            unmatched |= not hits
+        crit.append(_Critical(value, expr))
+    crit.sort(key=lambda c: c.value)
+    out = []
+    for c in crit:  # merge coincident extrema (e.g. the two bands touching)
+        if out and abs(c.value - out[-1].value) < 1e-9:
+            continue
+        out.append(c)
+    return out, nb, unmatched
 
 
-def _allowed(s, x):
-    """Whether the number x is allowed by the assumptions of Symbol s."""
-    if s.is_positive:
-        return x > 0
-    if s.is_negative:
-        return x < 0
-    if s.is_nonnegative:
-        return x >= 0
-    if s.is_nonpositive:
-        return x <= 0
-    return True
-
-
-def _holds(cond, point):
-    if cond is None or cond is sp.true:
-        return True
-    val = cond.xreplace({s: sp.Float(v) for s, v in point.items()})
-    return bool(val) if val in (sp.true, sp.false) else False
-
-
-def case_point(model: Model, condition=None):
-    """A parameter point (dict Symbol -> float) respecting the assumptions and inside ``condition``,
-    or None if none is found.
-
-    Starts from :meth:`Model.sample_point`; if it violates ``condition``, the symbols of the
-    condition are changed one at a time, then in pairs, over +/-(1, 2, 0.5, 3, 5, 0.2, 10, 0.1, 30)
-    (signs the assumptions allow), first match returned (deterministic).  The point only *selects*
-    numerically what the symbolic condition decides."""
-    base = dict(model.sample_point())
-    if _holds(condition, base):
-        return base
-    syms = sorted(condition.free_symbols & set(base), key=lambda s: s.name)
-    trial = lambda s: [x for m in _TRIAL_VALUES for x in (m, -m) if _allowed(s, x)]
-    for s in syms:
-        for x in trial(s):
-            pt = dict(base)
-            pt[s] = x
-            if _holds(condition, pt):
-                return pt
-    for i, s in enumerate(syms):
-        for t in syms[i + 1:]:
-            for x in trial(s):
-                for y in trial(t):
-                    pt = dict(base)
-                    pt[s], pt[t] = x, y
-                    if _holds(condition, pt):
-                        return pt
-    return None
-
-
-def _windows(model, blk, sample, case_cond, _both_gap_sides):
-    """The Fermi-level windows of one asymptotic case, found at the parameter point ``sample``."""
-    crit, ks, curves = _critical_energies(blk, sample)
-    d2 = sp.Poly(sp.expand(blk.d_squared.subs(sample)), k)
+def _windows(model, blk, sample, present, complete, _both_gap_sides):
+    """The Fermi-level windows at the parameter point ``sample``: list of (Regime, open), open when
+    a boundary has no closed form or extrema without one may exist (see :func:`_case_regimes`);
+    conditions are attached by the caller."""
+    crit, nb, unmatched = _extrema_at(blk, sample, present)
+    d2 = sp.Poly(sp.expand(blk.d_squared.xreplace(sample)), k)
     for root in (np.roots([float(c) for c in d2.all_coeffs()]) if d2.degree() > 0 else []):
         # |d| = 0 at k = 0 (massless Dirac cone, Rashba 2DEG) is a band extremum, never on a Fermi
         # circle; a zero at |k| > 0 is a whole circle of crossings
         if abs(root.imag) < 1e-6 * max(1.0, abs(root)) and root.real > 1e-9:
-            e_t = float(blk.d0.subs(sample).subs(k, root.real))
+            e_t = float(blk.d0.xreplace(sample).subs(k, root.real))
             raise DegeneracyError(f"the bands cross at |k| = {root.real:.4g}, energy {e_t:.4g} "
                                   "(sample point): the theory needs non-degenerate bands")
+    open_ = unmatched or not complete
+    rises = (nb.rises(0), nb.rises(1))
+    ext = nb.extrema()
     scale = max(1.0, max(abs(c.value) for c in crit))
     edges = [None] + crit + [None]
     positive = bool(model.fermi_level.is_positive)
@@ -313,16 +291,14 @@ def _windows(model, blk, sample, case_cond, _both_gap_sides):
         a = lo.value if lo else crit[0].value - scale
         b = hi.value if hi else crit[-1].value + scale
         mid = a + 0.55 * (b - a)  # off-centre: avoids special points such as E_F = 0
-        circles = _circles(curves, mid)
-        filled = any(e.max() < mid for e in curves)
+        n = nb.circles(mid)
+        circles = tuple((band, n[band]) for band in (0, 1) if n[band])
+        filled = any(not rises[band_] and max(e for e, b_, _ in ext if b_ == band_) < mid for band_ in (0, 1))
         if not circles and not filled:
             continue
-        name = _window_name(circles, curves)
-        conds = [case_cond] if case_cond is not None else []
-        conds += [c.condition for c in (lo, hi) if c is not None and c.condition is not None]
-        cond = sp.And(*conds) if conds else None
-        bands = tuple(sorted(b for b, _ in circles))
-        common = dict(bands=bands, circles=circles, condition=cond, shape=_shape(circles, curves),
+        name = _window_name(circles, rises)
+        bands = tuple(sorted(b_ for b_, _ in circles))
+        common = dict(bands=bands, circles=circles, shape=_shape(circles, rises),
                       point=tuple(sorted(sample.items(), key=lambda x: x[0].name)),
                       fermi_level=model.fermi_level)
         lo_e = lo.expr if lo else None
@@ -341,7 +317,7 @@ def _windows(model, blk, sample, case_cond, _both_gap_sides):
             if circles or _both_gap_sides:  # composite models need both sides of a block's gap
                 out.append(Regime(neg, -1, sp.S.Zero, None if lo_e is None else -lo_e,
                                   sample_epsilon_F=-0.5 * a, **common))
-    return out
+    return [(r, open_) for r in out]
 
 
 def _composite_regimes(model: Model):
@@ -446,10 +422,70 @@ def regime_at(model: Model, values) -> Regime:
     for r in rs:
         if r.sign != sign and r.bands:  # a gap (no circle) is listed once, for E_F = +epsilon_F
             continue
-        c = r.conditions.xreplace({s: sp.Float(vals[s.name]) for s in r.conditions.free_symbols})
-        if c is sp.true:
+        if holds_at(r.conditions, vals):
+            if model.n_bands != 2 or _circles_at(model, vals, sign) == dict(r.circles):
+                return _moved_to(r, model, vals)
+            break  # the listed conditions hold but the circles differ: decide at the point itself
+    if model.n_bands == 2:
+        r = _regime_at_point(model, vals, sign)
+        if r is not None:
             return r
     raise RegimeError(f"no regime of {model.name} holds at {vals}: " + _listing(model, rs, "candidates"))
+
+
+def _moved_to(r, model, vals):
+    """``r`` with its sample point moved to the given parameter values (and E_F): the closed form's
+    roots are then selected at the point asked about.  Branch choices made at a sample point
+    (e.g. sqrt(rho^2) = rho) are not all stated in :attr:`Regime.condition` yet, so a regime's
+    own case point may lie on another branch than ``vals`` (fuzz seed 1000)."""
+    pt = _symbol_point(model, vals)
+    if model.n_bands != 2 or len(pt) < len(model.parameters):
+        return r
+    return replace(r, point=tuple(sorted(pt.items(), key=lambda x: x[0].name)),
+                   sample_epsilon_F=vals[model.fermi_level.name])
+
+
+def _symbol_point(model, vals):
+    return {s: float(vals[s.name]) for s in model.parameters if s.name in vals}
+
+
+def _circles_at(model, vals, sign):
+    """{band: number of Fermi circles} at the numeric point (E_F = sign * epsilon_F)."""
+    blk = two_band_block(model)
+    pt = _symbol_point(model, vals)
+    c0, c2 = radial_coefficients(blk)
+    num = lambda e: float(sp.re(sp.N(sp.sympify(e).xreplace(pt))))
+    n = NumBands([num(c) for c in c0], [num(c) for c in c2]).circles(sign * vals[model.fermi_level.name])
+    return {b: n[b] for b in (0, 1) if n[b]}
+
+
+def _regime_at_point(model, vals, sign):
+    """The window containing E_F found at the numeric point itself (closed-form extrema whose
+    existence conditions hold there, the others as :class:`BandExtremum`), with the exact circle
+    count as part of its condition; None if E_F lies in no window (below all bands, on an edge)."""
+    blk = two_band_block(model)
+    pt = _symbol_point(model, vals)
+    if len(pt) < len(model.parameters):
+        return None
+    conds = [c for c, _ in _asymptotic_cases(blk, model) if c is None or holds_at(c, vals)][:1]
+    roots, complete = ring_extrema(blk)
+    present = {}
+    for options in roots:
+        for _, c, energies in options:
+            if holds_at(c, vals):
+                conds.append(c)
+                for band, e in energies.items():
+                    present.setdefault(band, []).append(e)
+                break
+    E = sign * vals[model.fermi_level.name]
+    for r, _ in _windows(model, blk, pt, present, complete, False):
+        lo = -np.inf if r.lower is None else float(sp.N(sp.sympify(r.sign * r.lower).xreplace(pt)))
+        hi = np.inf if r.upper is None else float(sp.N(sp.sympify(r.sign * r.upper).xreplace(pt)))
+        if r.sign == sign and min(lo, hi) < E < max(lo, hi):
+            cond = [c for c in conds if c is not None] + [circle_condition(blk, sign * model.fermi_level, r.circles)]
+            r = replace(r, condition=sp.And(*cond), name=r.name + "-at-point")
+            return r if holds_at(r.conditions, vals) else None
+    return None
 
 
 def sample_point(model: Model, regime=None, epsilon_F=None):
@@ -462,7 +498,6 @@ def sample_point(model: Model, regime=None, epsilon_F=None):
     pt = {s.name: float(v) for s, v in (r.point or tuple(model.sample_point().items()))}
     ef = abs(r.sample_epsilon_F) if model.fermi_level.is_positive else r.sample_epsilon_F
     pt[model.fermi_level.name] = float(ef if epsilon_F is None else epsilon_F)
-    c = r.conditions.xreplace({s: sp.Float(pt[s.name]) for s in r.conditions.free_symbols if s.name in pt})
-    if c is not sp.true:
+    if not holds_at(r.conditions, pt):
         raise RegimeError(f"sample point {pt} is outside regime {r.name} ({sp.sstr(r.conditions)})")
     return pt

@@ -14,7 +14,8 @@ number (Rational or float).  A random parameter point and Fermi level (a band en
 else :func:`regime_at_fallback`).
 
 Oracle (:func:`run_example`): the closed form equals ``symkin.numeric`` to 1e-8 in every contribution
-(and ``symkin.kubo`` to 1e-5 on every fourth seed), or the engine raises one
+(and ``symkin.kubo`` to 1e-5 on every fourth seed; where the default weak-disorder extrapolation
+misses, once more from four times smaller broadenings), or the engine raises one
 ``symkin.errors.SymkinError``.  :func:`run_isolated` runs an example in a subprocess with a hard time
 limit; ``python tests/fuzzgen.py SEED`` prints the JSON outcome of one example.
 """
@@ -33,6 +34,23 @@ NAME_POOL = ("k", "z", "u", "Lambda", "k_1", "Lambda_1", "t_1", "c_1", "theta", 
              "t", "E", "tau", "rho", "a", "b", "D", "B", "M", "g")
 TOL_NUMERIC = 1e-8
 TOL_KUBO = 1e-5
+KUBO_FINE_ETAS = (0.00025, 0.0005, 0.001, 0.002)
+# Kubo's weak-disorder limit needs hbar/tau << the distance from E_F to the nearest band extremum;
+# its fit uses hbar/tau = eta |E_F| up to eta = 8e-3 (seed 1032: E_F 1.05e-4 below the valence edge
+# -0.77, Kubo -0.125 against closed form = numeric = -0.2387), so it is not compared within 5 x that.
+KUBO_EDGE = 5 * 8e-3
+
+
+def _edge_distance(model, values, E):
+    """Distance from E to the nearest band extremum (band edges and ring extrema) at ``values``."""
+    from symkin.bands import two_band_block
+    from symkin.extrema import NumBands, radial_coefficients
+    pt = {s: values[s.name] for s in model.parameters}
+    c0, c2 = radial_coefficients(two_band_block(model))
+    nb = NumBands([float(sp.re(sp.N(c.xreplace(pt)))) for c in c0], [float(sp.re(sp.N(c.xreplace(pt)))) for c in c2])
+    return min(abs(E - e) for e, _, _ in nb.extrema())
+
+
 FIELDS = ("intrinsic", "extrinsic", "side_jump", "skew", "total")
 
 _S = 1 / sp.sqrt(2)
@@ -156,8 +174,15 @@ def run_example(seed, kubo_every=4):
                if not (abs(closed[k] - getattr(ref, k)) <= TOL_NUMERIC * max(1.0, abs(ref.total)))}
         if bad:
             out.update(status="wrong", cls="closed form != numeric", detail=repr(bad))
+        elif kubo_every and seed % kubo_every == 0 and _edge_distance(model, values, E) < KUBO_EDGE * abs(E):
+            out["note"] = (f"Kubo not compared: E_F is {_edge_distance(model, values, E):.2g} from a band "
+                           f"extremum, within the broadening {KUBO_EDGE:g}|E_F| of the weak-disorder fit")
         elif kubo_every and seed % kubo_every == 0:
             kb = float(kubo.anomalous_hall(model, values, energy=E))
+            if abs(kb - closed["total"].real) > TOL_KUBO * max(abs(kb), 1e-3):
+                # the weak-disorder extrapolation from eta = 1e-3..8e-3 can be off by ~1e-4 (seed 12:
+                # 0.0350016 there, 0.0349983 from eta = 2.5e-4..2e-3, closed form 0.0349982): refine once
+                kb = float(kubo.anomalous_hall(model, values, energy=E, etas=KUBO_FINE_ETAS, k_cut=8.0))
             if abs(kb - closed["total"].real) > TOL_KUBO * max(abs(kb), 1e-3):
                 out.update(status="wrong", cls="closed form != kubo", detail=f"{closed['total']} vs {kb}")
         out.setdefault("status", "pass")
@@ -171,15 +196,22 @@ def run_example(seed, kubo_every=4):
 
 
 def run_isolated(seed, timeout=60.0, kubo_every=4):
-    """:func:`run_example` in a fresh interpreter with a hard time limit ('timeout' on expiry)."""
+    """:func:`run_example` in a fresh interpreter with a hard time limit ('timeout' on expiry).
+
+    The child dumps its stack 2 s before the limit (:mod:`faulthandler`), so a timeout names the
+    innermost symkin function it was in (``cls = "timeout in fermi.py:_reduce"``)."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
     t0 = time.time()
+    dump = max(1.0, timeout - 2.0)
     try:
-        p = subprocess.run([sys.executable, os.path.abspath(__file__), str(seed), str(kubo_every)],
-                           capture_output=True, text=True, timeout=timeout, env=env, cwd=root)
+        p = subprocess.run([sys.executable, os.path.abspath(__file__), str(seed), str(kubo_every), str(dump)],
+                           capture_output=True, text=True, timeout=timeout + 5.0, env=env, cwd=root)
     except subprocess.TimeoutExpired:
         return {"seed": seed, "status": "timeout", "cls": f"timeout > {timeout:g} s", "seconds": timeout}
+    if "Timeout (" in p.stderr:
+        return {"seed": seed, "status": "timeout", "cls": "timeout in " + _where(p.stderr),
+                "seconds": round(time.time() - t0, 2)}
     try:
         return json.loads(p.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
@@ -187,5 +219,20 @@ def run_isolated(seed, timeout=60.0, kubo_every=4):
                 "seconds": round(time.time() - t0, 2)}
 
 
+def _where(trace):
+    """'poly.py:_normalise < fermi.py:_reduce': the innermost symkin frame of a faulthandler dump
+    and the innermost one in another symkin module (its caller)."""
+    import re
+    frames = re.findall(r'File "[^"]*/symkin/([^"/]+)", line \d+ in (\w+)', trace)
+    if not frames:
+        return "?"
+    out = [frames[0]]
+    out += [f for f in frames if f[0] != frames[0][0]][:1]
+    return " < ".join(f"{m}:{fn}" for m, fn in out)
+
+
 if __name__ == "__main__":
+    if len(sys.argv) > 3:
+        import faulthandler
+        faulthandler.dump_traceback_later(float(sys.argv[3]), exit=True)
     print(json.dumps(run_example(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 4)))

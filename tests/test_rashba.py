@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symkin import anomalous_hall, kubo, numeric, regimes, response
+from symkin import anomalous_hall, kubo, numeric, regime_at, regimes, response
 from symkin import conventions as cv
 from symkin.blocks import blocks, direct_sum
-from symkin.errors import ShapeError
+from symkin.errors import RegimeError, ShapeError
 from symkin.fermi import density_of_states, get_regime
 from symkin.models import Delta, alpha, m, massive_dirac, rashba, rashba_ferromagnet
 
@@ -39,11 +39,17 @@ def test_regimes_of_the_rashba_ferromagnet():
     assert rs["lower-annulus"].circles == ((1, 2),) and "annulus" in rs["lower-annulus"].shape
     cond = rs["lower-annulus"].condition
     assert cond.subs({m: 1, alpha: 1, hbar: 1, Delta: 0.5}) and not cond.subs({m: 1, alpha: 1, hbar: 1, Delta: 2})
-    # no Mexican hat when Delta > m alpha^2 / hbar^2: two windows only
+    # no Mexican hat when Delta > m alpha^2 / hbar^2: the hat window is listed with its condition
+    # (whatever the sample point) and never selected there
     flat = rashba_ferromagnet()
     flat = type(flat)(flat.H, flat.momenta, flat.disorder, "flat", flat.fermi_level,
                       (("hbar", 1.0), ("m", 1.0), ("alpha", 1.0), ("Delta", 2.0)))
-    assert [r.name for r in regimes(flat)] == ["lower", "both"]
+    assert [r.name for r in regimes(flat)] == ["lower-annulus", "lower", "both"]
+    base = dict(hbar=1.0, m=1.0, alpha=1.0)
+    assert regime_at(flat, dict(base, Delta=2.0, epsilon_F=-1.9)).name == "lower"
+    assert regime_at(flat, dict(base, Delta=0.5, epsilon_F=-0.6)).name == "lower-annulus"  # E_min = -0.625
+    with pytest.raises(RegimeError):
+        regime_at(flat, dict(base, Delta=2.0, epsilon_F=-2.1))  # below the band, no hat
 
 
 def test_rashba_2deg_regimes_and_density_of_states():

@@ -9,6 +9,8 @@ r"""The exact machinery: algebra that knows no stage of the physics chain (issue
 ``fsvars``         algebraic symbols defined by a polynomial relation and a branch (the Fermi-surface
                    variables :math:`k_F`, :math:`\Lambda_F`, ...): definitions, numeric roots, explicit forms,
                    implicit differentiation
+``exact``          floats a user types become exact rationals (``exact_numbers``), once, when a model
+                   is built
 ``closedform``     the explicit reduction of ring-symbol expressions (a mixin of
                    :class:`symkin.fermi.RingSet`: it works on the rings it is given, imports no stage)
 =================  =====================================================================================
