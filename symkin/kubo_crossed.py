@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import sympy as sp
 
 from . import numeric as nm
 from .bands import rotation_generator
@@ -350,7 +351,7 @@ def crossed_hall_kubo(model, E, values=None, *, etas=DEFAULT_ETAS, n_psi=6, n_gl
     vals.update({k: float(v) for k, v in (values or {}).items()})
     vals.setdefault("hbar", 1.0)
     vals.setdefault("e", 1.0)
-    vals[model.disorder.u0.name] = 1.0
+    vals.update({s.name: 1.0 for s in sp.sympify(model.disorder.u0).free_symbols})
     vals[model.fermi_level.name] = float(E)
     st = _Setup(model, vals, float(E))
     dos = np.trace(st.rho_w).real

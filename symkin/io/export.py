@@ -121,7 +121,7 @@ def sample_points(model, regime, n, seed=0):
             eF = lo + (reg.sample_epsilon_F * scale - lo) * rng.uniform(0.25, 3.0)
         vals = {s.name: float(v) for s, v in p.items()}
         vals.update({model.fermi_level.name: float(eF), "e": float(rng.uniform(0.5, 2.0)),
-                     model.disorder.u0.name: float(rng.uniform(0.5, 2.0)),
+                     **{s.name: float(rng.uniform(0.5, 2.0)) for s in sp.sympify(model.disorder.u0).free_symbols},
                      "E_x": float(rng.uniform(-1, 1)), "E_y": float(rng.uniform(-1, 1))})
         pts.append(vals)
     return pts

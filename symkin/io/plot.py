@@ -20,7 +20,7 @@ def plot_hall(model, r, out_dir, regime=None, n=400):
     reg = get_regime(model, regime)
     base = {s.name: v for s, v in model.sample_point().items()}
     base.setdefault("hbar", 1.0)
-    base.update({"e": 1.0, model.disorder.u0.name: 1.0})
+    base.update({"e": 1.0, **{s.name: 1.0 for s in sp.sympify(model.disorder.u0).free_symbols}})
     unit = cv.e**2 / (2 * sp.pi * cv.hbar)  # e^2/h
     M = model_mass(model)
     lo = value_at(reg.lower, base) if reg.lower is not None else 0.0

@@ -115,7 +115,8 @@ class CompiledModel:
         self.dH = (self.H.diff(kx), self.H.diff(ky))
         self.hbar = float(values["hbar"])
         self.e = float(values.get("e", 1.0))
-        self.u0 = float(values[model.disorder.u0.name])
+        u0 = sp.sympify(model.disorder.u0)  # a Symbol, a number (WhiteNoise(0.5)) or sqrt(n_i) V_0
+        self.u0 = float(sp.N(u0.xreplace({s: values[s.name] for s in u0.free_symbols})))
         self.eF = float(values[model.fermi_level.name])
         self._rng = None if gauge_seed is None else np.random.default_rng(gauge_seed)
         self._grids = {}
