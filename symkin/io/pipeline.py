@@ -98,6 +98,7 @@ STAGES = {
     "side_jump_distribution": ("side-jump distribution n^sj", _at(side_jump_distribution)),
     "skew_distribution": ("skew distribution n^sk", _at(skew_distribution)),
     **{f"observable:{n}": (OBSERVABLES[n][1], _observable_stage(n)) for n in OBSERVABLES},
+    "hall_across": ("sigma_yx in every regime", lambda model, regime: OBSERVABLES["hall"][2](model, regime="all")),
 }
 
 
@@ -168,6 +169,23 @@ def run_task(keys, model, regime, timeout=None, strict=()):
                 raise
             out[key] = Unavailable(f"{type(exc).__name__}: {one_line(exc)}")
     return out, time.monotonic() - t0
+
+
+def output_step(title, fn, progress=None, timeout=None):
+    """Run one formatting step ``fn()`` (LaTeX, table, JSON, plot) under the progress display and
+    the per-stage time limit of the derivation; a step that exceeds it stops the run with one
+    :class:`SymkinError` naming the step (not a silent wait)."""
+    progress = progress or Progress(enabled=False)
+    progress.start(title)
+    try:
+        with _alarm(timeout):
+            out = fn()
+    except StageTimeout as exc:
+        progress.done(title, " (timed out)")
+        raise SymkinError(f"{title}: {exc} (--stage-timeout); the expressions are too large to format "
+                          "in time: raise --stage-timeout, or choose another --format / --observable") from None
+    progress.done(title)
+    return out
 
 
 def one_line(exc):

@@ -1,0 +1,164 @@
+r"""A result across every Fermi-level regime of a model: each contribution a SymPy ``Piecewise`` over
+the regimes of :func:`symkin.regimes.regimes`, each piece valid under its regime's conditions
+(the E_F window and the parameter conditions)::
+
+    r = anomalous_hall(model, regime="all")       # r.intrinsic is Piecewise((..., cond), ...)
+    f = r.lambdify(); f(E_F=np.linspace(-2, 2, 401), ...)   # NaN where no regime holds
+
+For a model with a positive Fermi-level symbol :math:`\epsilon_F` the regimes below the charge
+neutrality point read :math:`E_F = -\epsilon_F`; across regimes the pieces are written in the real
+Fermi energy :math:`E_F` (:math:`\epsilon_F \to \mathrm{sign}\,E_F`, with :math:`\mathrm{sign}\,E_F > 0`
+added to the conditions), so that the valence band, the gap and the conduction band are one axis.
+The gap regime gives its Fermi-sea (intrinsic) value.
+"""
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from .poly import ffactor
+from .regimes import regimes
+from .results import RegimeLabel, Result
+
+#: the regime argument selecting every regime
+ALL = "all"
+
+
+def fermi_energy_symbol(model):
+    """The real Fermi energy E_F of the Piecewise: the model's Fermi-level symbol when it is real,
+    else a real Symbol ``E_F`` (for a positive :math:`\epsilon_F`)."""
+    eps = model.fermi_level
+    return sp.Symbol("E_F", real=True) if eps.is_positive else eps
+
+
+def _pieces(model, E):
+    """[(regime, {epsilon_F: sign E_F}, condition in E_F)] of every regime of ``model``."""
+    eps = model.fermi_level
+    out = []
+    for r in regimes(model, _both_gap_sides=not (E is eps)):  # the gap on both sides of E_F = 0
+        if E is eps:
+            out.append((r, {}, r.conditions))
+            continue
+        sub = {eps: r.sign * E}
+        cond = sp.And(r.conditions.xreplace(sub), sp.StrictGreaterThan(r.sign * E, 0))
+        out.append((r, sub, cond))
+    return out
+
+
+def _piecewise(values, conds):
+    """Piecewise over (value, condition) pairs, elementwise for matrices; no fallback piece (the
+    value is undefined -- NaN when lambdified -- where no regime holds)."""
+    first = next((v for v in values if v is not None), None)
+    if isinstance(first, sp.MatrixBase):
+        shape = first.shape
+        comps = [_piecewise([None if v is None else v[i] for v in values], conds)
+                 for i in range(shape[0] * shape[1])]
+        return sp.Matrix(shape[0], shape[1], comps)
+    args = [(sp.sympify(0 if v is None else v), c) for v, c in zip(values, conds) if c is not sp.false]
+    return sp.Piecewise(*args, evaluate=False) if args else sp.S.Zero
+
+
+class AcrossRegimes(Result):
+    """A :class:`symkin.results.Result` whose contributions are Piecewise over the regimes;
+    ``extra['regimes']`` holds the per-regime Results (name -> Result) and ``extra['E_F']`` the
+    Fermi-energy symbol of the pieces."""
+
+    @property
+    def total(self):
+        """Piecewise of the per-regime sums (the contributions share their conditions)."""
+        return _sum_pieces(list(self.contributions.values()))
+
+    def lambdify(self, backend="numpy"):
+        """A vectorised NumPy function ``f(**values)`` -> {name: ndarray} of each contribution and
+        the total, as :meth:`Result.lambdify`: each piece and its condition are compiled and the
+        piece whose conditions hold is taken (first match), NaN where no regime holds.  (NumPy's
+        floating-point warnings of the discarded pieces are silenced.)"""
+        if backend != "numpy":
+            return super().lambdify(backend)
+        syms = sorted(self.free_symbols, key=lambda s: s.name)
+        names = [s.name for s in syms]
+        comp = lambda x: sp.lambdify(syms, x, modules="numpy")
+
+        def compile_(x):
+            if isinstance(x, sp.MatrixBase):
+                return [compile_(y) for y in x]
+            pieces = x.args if isinstance(x, sp.Piecewise) else ((x, sp.true),)
+            return [(comp(v), [comp(a) for a in sp.And.make_args(c)]) for v, c in pieces]
+
+        funcs = {n: compile_(x) for n, x in self.items()}
+
+        def run(pieces, args, shape):
+            out = np.full(shape, np.nan, dtype=complex)
+            free = np.ones(shape, dtype=bool)
+            for fv, fcs in pieces:  # the conditions' factors one by one (NumPy's logical_and.reduce
+                c = free.copy()     # does not broadcast a scalar factor with an array one)
+                for fc in fcs:
+                    c &= np.broadcast_to(np.asarray(fc(*args), dtype=bool), shape)
+                if c.any():
+                    v = np.broadcast_to(np.asarray(fv(*args), dtype=complex), shape)
+                    out[c] = v[c]
+                    free &= ~c
+            return out.real if not np.any(out.imag[np.isfinite(out.imag)]) else out
+
+        def f(**values):
+            missing = [n for n in names if n not in values]
+            if missing:
+                raise TypeError(f"missing values for {missing}")
+            args = [np.asarray(values[n], dtype=float) for n in names]
+            shape = np.broadcast(*args).shape if args else ()
+            with np.errstate(all="ignore"):
+                return {n: np.array([run(p, args, shape) for p in g]) if isinstance(g[0], list)
+                        else run(g, args, shape) for n, g in funcs.items()}
+        f.parameters = tuple(names)
+        return f
+
+
+def across_regimes(fn, model, **kwargs):
+    r"""``fn(model, regime=r, **kwargs)`` for every regime ``r`` of ``model``, joined into one
+    :class:`AcrossRegimes` whose contributions are
+
+    .. math:: X(E_F) = \begin{cases} X_r(\epsilon_F = \mathrm{sign}_r E_F) & \text{conditions}_r\\
+              \ldots\end{cases}
+
+    (``symkin.regimes.Regime.conditions``; parameter conditions are kept in the pieces)."""
+    E = fermi_energy_symbol(model)
+    pieces = _pieces(model, E)
+    per = {}
+    for r, _, _ in pieces:
+        per[r.name if r.name not in per else f"{r.name} ({sp.sstr(r.condition)})"] = fn(model, regime=r, **kwargs)
+    results = list(per.values())
+    names = []
+    for res in results:
+        names += [n for n in res.contributions if n not in names]
+    conds = [c for _, _, c in pieces]
+    contrib = {}
+    for n in names:
+        vals = [None if n not in res.contributions else _sub(res.contributions[n], sub)
+                for res, (_, sub, _) in zip(results, pieces)]
+        contrib[n] = _piecewise(vals, conds)
+    first = results[0]
+    label = RegimeLabel("all regimes: " + ", ".join(per))
+    return AcrossRegimes(first.quantity, contrib, first.symbol,
+                         {k: v for res in results for k, v in res.labels.items()}, first.approximation,
+                         model=model.name, regime=label, extra={"regimes": per, "E_F": E},
+                         backend=first.backend)
+
+
+def _sum_pieces(vals):
+    if isinstance(vals[0], sp.MatrixBase):
+        sh = vals[0].shape
+        return sp.Matrix(sh[0], sh[1], [_sum_pieces([v[i] for v in vals]) for i in range(sh[0] * sh[1])])
+    pw = [v for v in vals if isinstance(v, sp.Piecewise)]
+    if not pw or any(v.args[i].cond != w.args[i].cond or len(v.args) != len(w.args)
+                     for v in pw for w in pw for i in range(min(len(v.args), len(w.args)))):
+        return sp.Add(*vals)
+    conds = [a.cond for a in pw[0].args]
+    pieces = []
+    for i, c in enumerate(conds):
+        parts = [v.args[i].expr if isinstance(v, sp.Piecewise) else v for v in vals]
+        pieces.append((ffactor(sp.Add(*parts)) if sp.count_ops(parts) < 300 else sp.Add(*parts), c))
+    return sp.Piecewise(*pieces, evaluate=False)
+
+
+def _sub(x, sub):
+    return x.xreplace(sub) if sub else x
