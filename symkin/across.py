@@ -25,7 +25,7 @@ ALL = "all"
 
 
 def fermi_energy_symbol(model):
-    """The real Fermi energy E_F of the Piecewise: the model's Fermi-level symbol when it is real,
+    r"""The real Fermi energy E_F of the Piecewise: the model's Fermi-level symbol when it is real,
     else a real Symbol ``E_F`` (for a positive :math:`\epsilon_F`)."""
     eps = model.fermi_level
     return sp.Symbol("E_F", real=True) if eps.is_positive else eps
