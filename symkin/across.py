@@ -63,6 +63,11 @@ class AcrossRegimes(Result):
     ``extra['regimes']`` holds the per-regime Results (name -> Result) and ``extra['E_F']`` the
     Fermi-energy symbol of the pieces."""
 
+    def __reduce__(self):  # pickles (worker processes) as an AcrossRegimes with its pieces unmerged
+        state = super().__reduce__()[1][0]
+        state["contributions"] = {n: _pack(x) for n, x in state["contributions"].items()}
+        return (_rebuild, (state,))
+
     @property
     def total(self):
         """Piecewise of the per-regime sums (the contributions share their conditions)."""
@@ -142,6 +147,26 @@ def across_regimes(fn, model, **kwargs):
                          {k: v for res in results for k, v in res.labels.items()}, first.approximation,
                          model=model.name, regime=label, extra={"regimes": per, "E_F": E},
                          backend=first.backend)
+
+
+def _rebuild(state):
+    state["contributions"] = {n: _unpack(x) for n, x in state["contributions"].items()}
+    return AcrossRegimes(**state)
+
+
+def _pack(x):
+    """Picklable form of a Piecewise (SymPy's own pickle re-evaluates it and merges equal pieces)."""
+    if isinstance(x, sp.MatrixBase):
+        return ("M", x.shape, [_pack(y) for y in x])
+    if isinstance(x, sp.Piecewise):
+        return ("P", [(a.expr, a.cond) for a in x.args])
+    return ("X", x)
+
+
+def _unpack(p):
+    if p[0] == "M":
+        return sp.Matrix(p[1][0], p[1][1], [_unpack(y) for y in p[2]])
+    return sp.Piecewise(*p[1], evaluate=False) if p[0] == "P" else p[1]
 
 
 def _sum_pieces(vals):

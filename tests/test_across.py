@@ -1,6 +1,8 @@
 """sigma_yx and the spin density across every Fermi-level regime (issue 12 item 5): a Piecewise over
 the regimes of symkin.regimes.regimes in the real Fermi energy E_F, each piece under its regime's
 conditions, lambdified with NaN where no regime holds."""
+import pickle
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -24,6 +26,8 @@ def test_ti_contributions_are_piecewise_in_the_real_fermi_energy(ti_all):
     assert set(ti_all.extra["regimes"]) == {"valence", "gap", "gap-negative", "conduction"}
     for _, x in ti_all.items():
         assert isinstance(x, sp.Piecewise) and x.free_symbols >= {E}
+    back = pickle.loads(pickle.dumps(ti_all))   # worker processes
+    assert isinstance(back, AcrossRegimes) and back.total == ti_all.total
 
 
 def test_ti_intrinsic_in_every_regime_equals_the_paper(ti_all):
