@@ -118,19 +118,33 @@ class AcrossRegimes(Result):
         return f
 
 
-def across_regimes(fn, model, **kwargs):
+def across_regimes(fn, model, skip_failed=False, **kwargs):
     r"""``fn(model, regime=r, **kwargs)`` for every regime ``r`` of ``model``, joined into one
     :class:`AcrossRegimes` whose contributions are
 
     .. math:: X(E_F) = \begin{cases} X_r(\epsilon_F = \mathrm{sign}_r E_F) & \text{conditions}_r\\
               \ldots\end{cases}
 
-    (``symkin.regimes.Regime.conditions``; parameter conditions are kept in the pieces)."""
+    (``symkin.regimes.Regime.conditions``; parameter conditions are kept in the pieces).  A regime
+    whose derivation fails raises its :class:`symkin.errors.SymkinError`; with ``skip_failed`` (the
+    plot) it is left out instead and named with the reason in ``extra['unavailable']``."""
+    from .errors import SymkinError
     E = fermi_energy_symbol(model)
-    pieces = _pieces(model, E)
-    per = {}
-    for r, _, _ in pieces:
-        per[r.name if r.name not in per else f"{r.name} ({sp.sstr(r.condition)})"] = fn(model, regime=r, **kwargs)
+    per, kept, failed = {}, [], {}
+    for piece in _pieces(model, E):
+        r = piece[0]
+        name = r.name if r.name not in per and r.name not in failed else f"{r.name} ({sp.sstr(r.condition)})"
+        try:
+            per[name] = fn(model, regime=r, **kwargs)
+        except SymkinError as exc:
+            if not skip_failed:
+                raise
+            failed[name] = " ".join(str(exc).split())[:200]
+            continue
+        kept.append(piece)
+    if not per:
+        raise SymkinError(f"{model.name}: no regime could be derived ({'; '.join(f'{k}: {v}' for k, v in failed.items())})")
+    pieces = kept
     results = list(per.values())
     names = []
     for res in results:
@@ -145,7 +159,7 @@ def across_regimes(fn, model, **kwargs):
     label = RegimeLabel("all regimes: " + ", ".join(per))
     return AcrossRegimes(first.quantity, contrib, first.symbol,
                          {k: v for res in results for k, v in res.labels.items()}, first.approximation,
-                         model=model.name, regime=label, extra={"regimes": per, "E_F": E},
+                         model=model.name, regime=label, extra={"regimes": per, "E_F": E, "unavailable": failed},
                          backend=first.backend)
 
 

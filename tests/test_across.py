@@ -80,3 +80,19 @@ def test_parameter_conditions_stay_in_the_pieces_and_nan_where_no_regime_holds()
     # no hat (Delta = 2 > alpha^2 m / hbar^2): the band bottom is -Delta, the annulus window is empty
     nohat = f(epsilon_F=np.array([-2.2, -1.5]), Delta=2.0, **base)["total"]
     assert np.isnan(nohat[0]) and np.isfinite(nohat[1])
+
+
+def test_a_failing_regime_raises_or_is_left_out_and_named():
+    from symkin.across import across_regimes
+    from symkin.errors import SizeLimitError
+
+    def fake(model, regime):
+        if regime.name == "gap":
+            raise SizeLimitError("too large (test)")
+        return anomalous_hall(model, regime=regime)
+    with pytest.raises(SizeLimitError):
+        across_regimes(fake, ti_surface())
+    r = across_regimes(fake, ti_surface(), skip_failed=True)
+    assert list(r.extra["unavailable"]) == ["gap"] and "gap" not in r.extra["regimes"]
+    tot = r.lambdify()(E_F=np.array([-0.3, 0.3, 1.5]), **TI_POINT)["total"]
+    assert np.isfinite(tot[0]) and np.isnan(tot[1]) and np.isfinite(tot[2])

@@ -211,6 +211,8 @@ def _plots(mdl, regime, fmt, obs, results, stages, out_dir, stage_timeout, progr
         if isinstance(r, pipeline.Unavailable):
             click.echo(f"symkin: no plot: {title} {r}", err=True)
         else:
+            for name, why in r.extra.get("unavailable", {}).items():
+                click.echo(f"symkin: note: {title}: regime {name} left out of the plot ({why})", err=True)
             written.append(step(f"plot of {title}", lambda: plot_fn(mdl, r, out_dir, regime)))
     r = results.get("hall")
     if r is None and fmt == "latex" and "hall" in obs:

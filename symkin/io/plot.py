@@ -151,7 +151,9 @@ def plot_across(model, r_all, out_dir, regime=None, n=801):
     ax.set_ylabel(r"$\sigma_{yx}$  [$e^2/h$]")
     shown = {s.name for s in model.parameters} | set(missing)
     fixed = ", ".join(f"{k}={v:g}" for k, v in sorted(vals.items()) if k in shown)
+    skipped = r_all.extra.get("unavailable") or {}
+    note = ("\nnot derived (blank): " + ", ".join(skipped)) if skipped else ""
     ax.set_title(f"{model.name}: $\\sigma_{{yx}}$ by mechanism across regimes "
-                 f"(point of the {reg.name} regime)\n{fixed}", fontsize=9)
+                 f"(point of the {reg.name} regime)\n{fixed}{note}", fontsize=9)
     ax.legend(fontsize=8)
     return _save(fig, os.path.join(out_dir, safe_filename(model.name) + "_sigma_yx_vs_EF.png"))
