@@ -477,3 +477,5 @@ def test_atomic_write_replaces_whole_files_or_nothing(tmp_path):
     with pytest.raises(UnicodeEncodeError):
         write_atomic(str(path), "bad \udc80 surrogate")    # fails while writing: the old file stays
     assert path.read_text() == "second" and [p.name for p in tmp_path.iterdir()] == ["r.tex"]
+    (tmp_path / "plain").write_text("x")
+    assert path.stat().st_mode == (tmp_path / "plain").stat().st_mode    # permissions as open() gives
