@@ -5,6 +5,9 @@
     contributions, Eqs. 74-85); the smallest resolution reaching 1e-8 is reported.
 (b) symkin.kubo.anomalous_hall: wall time per point (four disorder strengths + extrapolation) for
     the TI (isotropic) and a warped TI (anisotropic), with the deviation from Eq. 86 / numeric.
+(c) Pair skew scattering (issue 14): the numeric crossed X + Psi sigma_yx of the Rashba ferromagnet
+    per Fermi energy (kinetic, symkin.crossed_numeric; target <= 5 s), and the crossed Kubo diagrams
+    (symkin.kubo_crossed) per point with their deviation from the kinetic numbers.
 
 Usage: python bench/bench_numeric.py
 """
@@ -73,5 +76,31 @@ def main():
               f"rel. dev. from numeric {abs(k - ref) / ref:.2e}")
 
 
+def crossed():
+    from symkin.crossed_numeric import crossed_hall_numeric
+    from symkin.kubo_crossed import crossed_hall_kubo
+    from symkin.models import massive_dirac, rashba_ferromagnet
+    rf, vals = rashba_ferromagnet(), {"hbar": 1.0, "m": 1.0, "alpha": 1.0, "Delta": 0.5}
+    crossed_hall_numeric(rf, 0.2, vals)  # warm-up
+    print("(c) Rashba FM numeric crossed per E_F (hbar = m = alpha = 1, Delta = 0.5; e^2/h)")
+    c = 2 * math.pi
+    kins = {}
+    for E in (1.0, 0.6, 0.2, -0.3, -0.55):
+        t, r = best_time(lambda: crossed_hall_numeric(rf, E, vals), repeat=2)
+        kins[E] = r
+        print(f"  E_F = {E:5.2f} ({len(r['circles'])} circle(s)): {t:6.2f} s   sigma^X = {c * r['crossed_X']:.6f}"
+              f"  sigma^Psi = {c * r['crossed_Psi']:.6f}  sum = {c * (r['crossed_X'] + r['crossed_Psi']):.6f}")
+    print("  crossed Kubo diagrams (3 disorder strengths, extrapolated), deviation from kinetic [e^2/h]:")
+    for name, model, E, v, kw in (
+            ("massive Dirac xi = 0.4", massive_dirac(), 1.0, {"Delta": 0.4, "v": 1.3, "hbar": 1.0}, {}),
+            ("Rashba FM E_F = 0.2", rf, 0.2, vals, dict(etas=(0.004, 0.002, 0.001), n_psi=12, n_gl=8)),
+            ("Rashba FM E_F = 1.0", rf, 1.0, vals, dict(etas=(0.016, 0.008, 0.004), n_psi=4, n_gl=6))):
+        kin = kins.get(E) if model is rf else crossed_hall_numeric(model, E, v)
+        t, k = best_time(lambda: crossed_hall_kubo(model, E, v, **kw), repeat=1)
+        print(f"  {name:24s} {t:6.2f} s/point   dX = {c * (k.crossed_X - kin['crossed_X']):+.1e}"
+              f"  dPsi = {c * (k.crossed_Psi - kin['crossed_Psi']):+.1e}")
+
+
 if __name__ == "__main__":
     main()
+    crossed()

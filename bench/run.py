@@ -2,7 +2,8 @@
 included, nothing cached across processes), per-stage times, lambdify throughput, then the numeric
 back-ends (bench/bench_numeric.py).  Figures are printed, never asserted.
 
-Targets (2-core machine): TI sigma_yx < 5 s cold; TI spin density < 5 s cold; Rashba ferromagnet
+Targets (2-core machine): TI sigma_yx <= 2.5 s cold; bhz_like (D != 0) <= 5 s; cubic Rashba
+ferromagnet <= 30 s; TI spin density < 5 s cold; Rashba ferromagnet
 derivation < 20 s cold; lambdify >= 1e6 points/s.
 """
 import os
@@ -22,8 +23,11 @@ COLD = {
     "Rashba ferromagnet sigma_yx, annulus below -Delta, cold": "from symkin import anomalous_hall; from symkin.models import rashba_ferromagnet; anomalous_hall(rashba_ferromagnet(), regime='lower-annulus')",
     "Rashba ferromagnet spin density, E_F > Delta, cold": "from symkin import spin_density; from symkin.models import rashba_ferromagnet; spin_density(rashba_ferromagnet(), regime='both')",
     "Rashba 2DEG spin density (Edelstein), cold": "from symkin import spin_density; from symkin.models import rashba; spin_density(rashba(), regime='both')",
-    "TI sigma_yx with crossed X, Psi (NCA + pair skew), cold (target 10 s)": "from symkin import anomalous_hall; from symkin.models import ti_surface; anomalous_hall(ti_surface(), crossed=True)",
+    "TI sigma_yx crossed (NCA + X + Psi), cold (target 10 s)": "from symkin import anomalous_hall; from symkin.models import ti_surface; anomalous_hall(ti_surface(), crossed=True)",
     "massive Dirac sigma_yx, point impurities (third-order skew), cold": "import sympy as sp; from symkin import anomalous_hall, Model; from symkin.disorder import PointImpurities; from symkin.models import massive_dirac; m = massive_dirac(); anomalous_hall(Model(m.H, m.momenta, PointImpurities(sp.Symbol('n_i', positive=True), sp.Symbol('V_0', positive=True), sp.Symbol('V_1', real=True))))",
+    "Rashba FM numeric crossed per E_F (two circles, E_F = 1; target 5 s)": "from symkin.crossed_numeric import crossed_hall_numeric; from symkin.models import rashba_ferromagnet; crossed_hall_numeric(rashba_ferromagnet(), 1.0, {'hbar': 1.0, 'm': 1.0, 'alpha': 1.0, 'Delta': 0.5})",
+    "bhz_like sigma_yx, D != 0, conduction (Fermi-surface variables), cold (target 5 s)": "from symkin import anomalous_hall; from symkin.models import bhz_like; anomalous_hall(bhz_like(), regime='conduction')",
+    "cubic Rashba ferromagnet sigma_yx, conduction (k_F^2 root of a cubic), cold (target 30 s)": "from symkin import anomalous_hall; from symkin.models import cubic_rashba_ferromagnet; anomalous_hall(cubic_rashba_ferromagnet(), regime='conduction')",
     "4x4 massive Dirac (+Delta) + (-Delta) sigma_yx, cold": "from symkin import anomalous_hall; from symkin.models import massive_dirac, Delta; from symkin.blocks import direct_sum; anomalous_hall(direct_sum(massive_dirac(), massive_dirac(-Delta)))",
 }
 

@@ -33,3 +33,4 @@ numpydoc_xref_param_type = False
 html_theme = "alabaster"
 html_title = f"symkin {release}"
 html_static_path = []
+html_theme_options = {"page_width": "1250px", "sidebar_width": "230px"}  # room for the tutorials' outputs

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from .poly import ffactor
+from .algebra.poly import ffactor
 from .regimes import regimes
 from .results import RegimeLabel, Result
 

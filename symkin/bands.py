@@ -38,7 +38,7 @@ import sympy as sp
 from .errors import AnisotropicModelError, ShapeError, SizeLimitError
 from .internal import internal, internal_symbols
 from .model import Model, dagger
-from .poly import MAX_K_DEGREE
+from .algebra.poly import MAX_K_DEGREE
 
 #: polar variables: k = |k| > 0, z = exp(i theta) as a *real* placeholder (conjugation is z -> 1/z)
 k = internal("k", positive=True)
@@ -125,9 +125,9 @@ def _check_k_degree(H, momenta):
             continue
         deg = sp.Poly(x, *momenta).total_degree()
         if deg > MAX_K_DEGREE:
-            raise SizeLimitError(f"H has degree {deg} in the momenta, above symkin.poly.MAX_K_DEGREE = "
+            raise SizeLimitError(f"H has degree {deg} in the momenta, above symkin.algebra.poly.MAX_K_DEGREE = "
                                  f"{MAX_K_DEGREE}; raise it with the environment variable SYMKIN_MAX_K_DEGREE "
-                                 "or symkin.poly.MAX_K_DEGREE = ...")
+                                 "or symkin.algebra.poly.MAX_K_DEGREE = ...")
 
 
 @lru_cache(maxsize=64)

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 import sympy as sp
 
 from . import kubo, numeric
-from .errors import RegimeError
+from .crossed_numeric import crossed_hall_numeric
+from .errors import CrossedUnavailableError, RegimeError
+from .kubo_crossed import crossed_hall_kubo
 from .regimes import get_regime
 from .observables import anomalous_hall
 
@@ -27,6 +29,10 @@ FIELDS = ("intrinsic", "extrinsic", "side_jump", "skew", "total")
 FLOOR = 1e-3  # x e^2/hbar: typical |sigma_yx| are 1e-2..1 e^2/hbar
 TOL_NUMERIC = 1e-6
 TOL_KUBO = 1e-4
+TOL_CROSSED = 1e-4   # crossed X, Psi: numeric (and closed form) vs the crossed Kubo diagrams
+#: crossed Kubo settings of the check (weaker disorder than the default: near band edges and for the
+#: Rashba ferromagnet below Delta the default extrapolation is only good to ~1e-3)
+KUBO_CROSSED = dict(etas=(0.004, 0.002, 0.001), n_psi=12, n_gl=8)
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class CheckRow:
     numeric: dict
     kubo: float
     floor: float = 0.0
+    crossed: dict = None   # {'crossed_X': (closed or None, numeric, Kubo), 'crossed_Psi': ...}
 
     def _dev(self, a, b):
         return abs(a - b) / max(abs(b), self.floor, 1e-300)
@@ -49,8 +56,16 @@ class CheckRow:
         return self._dev(self.closed["total"], self.kubo)
 
     @property
+    def crossed_deviation(self):
+        """Largest deviation of the crossed X, Psi (closed form and numeric) from their Kubo diagrams."""
+        if not self.crossed:
+            return 0.0
+        return max(self._dev(a, kb) for c, nm, kb in self.crossed.values() for a in (c, nm) if a is not None)
+
+    @property
     def ok(self):
-        return self.numeric_deviation <= TOL_NUMERIC and self.kubo_deviation <= TOL_KUBO
+        return (self.numeric_deviation <= TOL_NUMERIC and self.kubo_deviation <= TOL_KUBO
+                and self.crossed_deviation <= TOL_CROSSED)
 
 
 def _num(x, base):
@@ -91,10 +106,27 @@ def sample_points(model, regime=None, n=3):
     return [dict(base, epsilon_F=x) for x in eFs]
 
 
-def check(model, regime=None, n=3, n_points=128):
-    """Rows of closed form vs numeric vs Kubo for sigma_yx at ``n`` points inside the regime."""
+def _crossed(model, reg, vals, E, fc):
+    """(closed or None, numeric, Kubo) of crossed_X and crossed_Psi of sigma_yx at one point."""
+    e2 = vals["e"] ** 2
+    closed = {k: complex(v).real for k, v in fc(**vals).items()} if fc else {}
+    num = crossed_hall_numeric(model, E, vals)
+    kb = crossed_hall_kubo(model, E, vals, **KUBO_CROSSED)
+    return {k: (closed.get(k), e2 * num[k], e2 * getattr(kb, k)) for k in ("crossed_X", "crossed_Psi")}
+
+
+def check(model, regime=None, n=3, n_points=128, crossed=False):
+    """Rows of closed form vs numeric vs Kubo for sigma_yx at ``n`` points inside the regime; with
+    ``crossed`` also the pair-skew terms crossed_X, crossed_Psi (closed form where it exists, the
+    numeric collision term, the crossed Kubo diagrams of :mod:`symkin.kubo_crossed`)."""
     reg = get_regime(model, regime)
     f = anomalous_hall(model, reg).lambdify()
+    fc = None
+    if crossed:
+        try:
+            fc = anomalous_hall(model, reg, crossed=True).lambdify()
+        except CrossedUnavailableError:
+            fc = None   # no closed form: numeric collision term vs Kubo diagrams
     rows = []
     for vals in sample_points(model, reg, n):
         E = -vals["epsilon_F"] if reg.sign < 0 else vals["epsilon_F"]
@@ -102,7 +134,8 @@ def check(model, regime=None, n=3, n_points=128):
         num = numeric.anomalous_hall(model, vals, n_points=n_points, energy=E)
         kb = float(kubo.anomalous_hall(model, vals, energy=E))
         floor = FLOOR * vals["e"] ** 2 / vals.get("hbar", 1.0)
-        rows.append(CheckRow(vals, closed, {k: float(getattr(num, k)) for k in FIELDS}, kb, floor))
+        cr = _crossed(model, reg, vals, E, fc) if crossed else None
+        rows.append(CheckRow(vals, closed, {k: float(num[k]) for k in FIELDS}, kb, floor, cr))
     return rows
 
 
@@ -119,4 +152,12 @@ def format_rows(rows):
         lines.append(f"{r.values['epsilon_F']:10.4g} {r.closed['total']:14.8g} {r.numeric['total']:14.8g} "
                      f"{r.kubo:14.8g} {r.numeric_deviation:10.2e} {r.kubo_deviation:10.2e}  "
                      f"{'yes' if r.ok else 'NO'}")
+    if rows[0].crossed:
+        lines.append(f"crossed X, Psi (tolerance vs Kubo {TOL_CROSSED:.0e}):")
+        lines.append(f"{'epsilon_F':>10} {'piece':>6} {'closed form':>14} {'numeric':>14} {'Kubo':>14} {'dev':>10}")
+        for r in rows:
+            for k, (c, nm, kb) in r.crossed.items():
+                dev = max(r._dev(a, kb) for a in (c, nm) if a is not None)
+                cs = f"{c:14.8g}" if c is not None else f"{'-':>14}"
+                lines.append(f"{r.values['epsilon_F']:10.4g} {k[8:]:>6} {cs} {nm:14.8g} {kb:14.8g} {dev:10.2e}")
     return "\n".join(lines)

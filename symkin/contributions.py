@@ -147,9 +147,16 @@ def paper_equation(quantity, name):
     return None if c is None else c.equations.get(quantity)
 
 
+#: mechanisms beyond the paper: with any of them the total is no longer the paper's total
+BEYOND_PAPER = ("crossed_X", "crossed_Psi", "skew_third_order")
+
+
 def paper_equations(quantity, names):
-    """{name: equation} of the names (and ``"total"``) that have one."""
-    out = {n: paper_equation(quantity, n) for n in list(names) + ["total"]}
+    """{name: equation} of the names (and ``"total"``, unless a mechanism beyond the paper is among
+    them) that have one."""
+    names = list(names)
+    total = [] if set(names) & set(BEYOND_PAPER) else ["total"]
+    out = {n: paper_equation(quantity, n) for n in names + total}
     return {n: e for n, e in out.items() if e is not None}
 
 

@@ -38,7 +38,7 @@ import sympy as sp
 from . import conventions as cv
 from .bands import conj, z
 from .errors import CrossedUnavailableError
-from .integrate import harmonics, laurent_coeff
+from .algebra.integrate import harmonics, laurent_coeff
 
 _t = sp.Dummy("t", real=True)   # e^{i alpha}, alpha = psi/2
 _w = sp.Dummy("w", real=True)   # e^{i (chi - chi_0)}
@@ -57,7 +57,8 @@ def _single_circle(kin):
     if len(rings) != 1:
         raise CrossedUnavailableError(
             f"crossed (X, Psi) terms are implemented in closed form for one Fermi circle; the "
-            f"{kin.regime.name} regime of {kin.model.name} has {len(rings)}")
+            f"{kin.regime.name} regime of {kin.model.name} has {len(rings)}; for numbers use "
+            f"symkin.numeric.response(model, values, O, crossed=True) (symkin.crossed_numeric)")
     return rings[0]
 
 
@@ -80,7 +81,9 @@ def _pv_average(kin, num, den):
     if set(dh) - {-1, 0, 1} or sp.expand(dh.get(1, 0) - dh.get(-1, 0)) != 0 or dh.get(1, 0) == 0:
         raise CrossedUnavailableError(
             "the resolvent denominator det(E - H(p)) is not linear in p^2: crossed terms are "
-            "implemented in closed form only for Dirac cones with a constant mass (TI surface, massive Dirac)")
+            "implemented in closed form only for Dirac cones with a constant mass (TI surface, massive "
+            "Dirac); for numbers use symkin.numeric.response(model, values, O, crossed=True) "
+            "(symkin.crossed_numeric)")
     beta = 2 * dh[1]
     u0 = kin.rs.canon(-dh.get(0, 0) / beta)
     a = _laurent(num, _w)
@@ -136,7 +139,9 @@ def _moment(kin, w, l):
     num, den = sp.fraction(f)
     dp = sp.Poly(den, _t)
     if len(dp.terms()) != 1:
-        raise CrossedUnavailableError("the crossed rate's psi-moment is not elementary for this model")
+        raise CrossedUnavailableError(
+            "the crossed rate's psi-moment is not elementary for this model; for numbers use "
+            "symkin.numeric.response(model, values, O, crossed=True) (symkin.crossed_numeric)")
     (ex,), c = dp.terms()[0]
     return kin.rs.canon(laurent_coeff(sp.expand(num), _t, ex) / c)
 

@@ -61,7 +61,7 @@ class BornKernel:
     def shell_average(self, ring, E):
         """``A^{ad}`` of the ring at energy E (cached per ring and shell)."""
         rs, basis = self.basis.rs, self.basis
-        key = (ring.index, round(rs.num(E).real, 9))
+        key = (ring.index, rs.shell_key(E))
         if key in self._A:
             return self._A[key]
         z, zp, n = basis.z, basis.zp, basis.n

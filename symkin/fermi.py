@@ -27,29 +27,53 @@ import sympy as sp
 from .bands import k, rotation_generator, two_band_block
 from .errors import DegeneracyError, RegimeError
 from .model import Model
-from .poly import fcancel, fcollect, ffactor, ffactor_list, flaurent
+from .algebra.closedform import ClosedForms
+from .algebra.fsvars import Definition, FermiSymbol
+from .algebra.poly import fcancel, ffactor, ffactor_list, flaurent
 from .regimes import (  # noqa: F401  (re-exported: symkin.fermi.get_regime etc. keep working)
     Regime, case_point, get_regime, regime_at, regimes, sample_point)
 
 
 @dataclass
 class Ring:
-    """A circle |k| = r on which distributions live; carries symbols that keep the algebra rational."""
+    """A circle |k| = r on which distributions live; carries symbols that keep the algebra rational.
+
+    The closed forms (``radius``, ``Lam_value``, ``energy``) are computed on first use only: the
+    kinetic chain and the Fermi-surface variables (:meth:`RingSet.compact`) never need them, and for
+    a cubic relation they are Cardano radicals."""
 
     index: int
     r: sp.Symbol
     Lam: sp.Symbol
     t: sp.Symbol
     c: sp.Symbol
-    radius: sp.Expr          # closed form of r
-    Lam_value: sp.Expr       # closed form of |d(r)|
-    band: int = 0            # the band ...
-    energy: sp.Expr = None   # ... that has this energy (closed form) on the ring
+    closed: object = None    # () -> (radius, Lam_value, energy), evaluated once
+    band: int = 0            # the band that has the energy ``shell`` on the ring
     numeric: dict = field(default_factory=dict)
     shell: sp.Expr = None    # the energy as asked for (parameters and other rings' symbols)
 
+    def _closed(self):
+        if not isinstance(self.closed, tuple):
+            self.closed = self.closed()
+        return self.closed
 
-class RingSet:
+    @property
+    def radius(self):
+        """Closed form of r."""
+        return self._closed()[0]
+
+    @property
+    def Lam_value(self):
+        """Closed form of |d(r)|."""
+        return self._closed()[1]
+
+    @property
+    def energy(self):
+        """Closed form of the energy of ``band`` on the ring."""
+        return self._closed()[2]
+
+
+class RingSet(ClosedForms):
     """All rings one derivation needs, found on demand; the shell-measure bookkeeping.
 
     Parameters
@@ -63,6 +87,7 @@ class RingSet:
         self.regime = regime
         self.iso = rotation_generator(model)
         self.blk = two_band_block(model)
+        self.k = k  # the radial variable (symkin.algebra.closedform works in it)
         self.n = 2
         self.sample = dict(regime.point) if regime.point else dict(model.sample_point())
         self.E_F = regime.sign * model.fermi_level
@@ -110,12 +135,26 @@ class RingSet:
         return self.blk.eigenvectors(ring.t, ring.c)
 
     # ---------------------------------------------------------------- ring search
+    def shell_key(self, E):
+        """Exact, hashable identity of an energy shell: ``('E_F',)`` for the Fermi level, the key of
+        the shell a ring was found on for the energy of that ring's band there, ``('ring', i, b)``
+        for the energy of band b on ring i otherwise (structural equality with :meth:`energy`; no
+        rounded float).  An energy not built by :meth:`energy` is keyed by its expression."""
+        E = sp.sympify(E)
+        if E == self.E_F:
+            return ("E_F",)
+        for R in self.rings:
+            for b in range(self.n):
+                if E == self.energy(R, b):
+                    return self.shell_key(R.shell) if b == R.band else ("ring", R.index, b)
+        return ("expr", E)
+
     def rings_at(self, band: int, E):
         """Rings where ``band`` has energy E (E in parameters and ring symbols)."""
-        En = self.num(E).real
-        key = (band, round(En, 9))
+        key = (band, self.shell_key(E))
         if key in self._cache:
             return self._cache[key]
+        En = self.num(E).real
         roots = self._numeric_radii(band, En)
         found = []
         for kr in roots:
@@ -141,14 +180,15 @@ class RingSet:
                     out.append(kr)
         return sorted(set(round(x, 12) for x in out))
 
-    def _explicit(self, E):
-        """Replace ring symbols in E by their closed forms."""
-        for ring in self.rings:
+    def _explicit(self, E, upto=None):
+        """Replace ring symbols in E by their closed forms (of the rings before index ``upto``)."""
+        for ring in self.rings[:upto]:
             E = E.xreplace({ring.Lam: ring.Lam_value}).xreplace({ring.r: ring.radius})
         return sp.simplify(E)
 
-    def _new_ring(self, band, E, kr):
-        Ex = self._explicit(sp.sympify(E))
+    def _closed_forms(self, i, band, E, kr):
+        """(radius, |d|, energy) in closed form of ring i of ``band`` at E found at radius kr."""
+        Ex = self._explicit(sp.sympify(E), i)
         eq = sp.expand((Ex - self._d0) ** 2 - self._d2)
         cands = sp.solve(eq, k)
         radius = None
@@ -159,18 +199,21 @@ class RingSet:
                 break
         if radius is None:
             raise RegimeError(f"could not solve epsilon_{band}(k) = {Ex} in closed form")
+        lam_value = sp.expand(Ex - self._d0.subs(k, radius)) * (1 if band == 0 else -1)
+        return radius, lam_value, Ex
+
+    def _new_ring(self, band, E, kr):
         i = len(self.rings)
         from .errors import SizeLimitError
-        from .poly import MAX_RINGS
+        from .algebra.poly import MAX_RINGS
         if i >= MAX_RINGS:
-            raise SizeLimitError(f"more than symkin.poly.MAX_RINGS = {MAX_RINGS} rings (Fermi circles and band "
+            raise SizeLimitError(f"more than symkin.algebra.poly.MAX_RINGS = {MAX_RINGS} rings (Fermi circles and band "
                                  "extrema) are needed; raise it with the environment variable SYMKIN_MAX_RINGS "
-                                 "or symkin.poly.MAX_RINGS = ...")
-        lam_value = sp.expand(Ex - self._d0.subs(k, radius)) * (1 if band == 0 else -1)
+                                 "or symkin.algebra.poly.MAX_RINGS = ...")
         from .internal import internal  # engine-owned ring symbols (never a user symbol)
         r, Lam = internal(f"k_{i}", positive=True), internal(f"Lambda_{i}", positive=True)
         t, c = internal(f"t_{i}", real=True), internal(f"c_{i}", positive=True)
-        ring = Ring(i, r, Lam, t, c, radius, lam_value, band, Ex)
+        ring = Ring(i, r, Lam, t, c, lambda: self._closed_forms(i, band, E, kr), band)
         lam_n = float(np.sqrt(float(self._d2n(kr))))
         t_n = self.blk.t_of(Lam).subs(self.sample).subs({k: kr, Lam: lam_n})
         t_n = float(sp.N(t_n))
@@ -190,7 +233,7 @@ class RingSet:
 
         Imposes, ring by ring, :math:`t = g/(\Lambda + d_z)` and :math:`c = (1+t^2)^{-1/2}` (exact
         substitutions; c enters squared), and :math:`\Lambda^2 = |\mathbf d(r)|^2` (polynomial
-        reduction, denominator rationalised: :func:`symkin.poly.fcancel`).  When
+        reduction, denominator rationalised: :func:`symkin.algebra.poly.fcancel`).  When
         :math:`|\mathbf d|^2` is a perfect square (:math:`d_z = 0`, Rashba 2DEG) :math:`\Lambda = |g(r)|`
         is substituted instead.  The Fermi-level relation :math:`\epsilon(r) = E` is not used here
         (it is imposed once, in :meth:`reduce`).
@@ -203,7 +246,7 @@ class RingSet:
 
     def laurent(self, expr, w, n=None):
         """Laurent coefficients in w (``{l: coefficient}``, or that of w**n) of an expression in ring
-        symbols, each in the canonical form of :meth:`canon` (:func:`symkin.poly.flaurent`)."""
+        symbols, each in the canonical form of :meth:`canon` (:func:`symkin.algebra.poly.flaurent`)."""
         expr, rels = self._canon_prepare(sp.sympify(expr))
         return flaurent(expr, w, rels, n)
 
@@ -277,8 +320,8 @@ class RingSet:
         key = ("lam", ring.index)
         if key in self._cache:
             return self._cache[key]
-        prim = self._cache.setdefault("primaries", {})  # numeric energy -> primary ring
-        En = round(self.num(ring.energy).real, 9)
+        prim = self._cache.setdefault("primaries", {})  # shell key -> primary ring
+        En = self.shell_key(ring.shell)
         target = None
         if En in prim:
             P = prim[En]
@@ -312,246 +355,100 @@ class RingSet:
         self._cache[key] = rep
         return rep
 
-    def relation(self, ring):
-        """The polynomial P(r) = (E - d0(r))^2 - |d(r)|^2 that vanishes on the ring."""
-        return sp.Poly(sp.expand((ring.energy - self._d0.subs(k, ring.r)) ** 2
-                                 - self._d2.subs(k, ring.r)), ring.r)
+    def require_closed_form(self):
+        """Refuse, at once, a regime the closed-form chain cannot finish: several Fermi circles of a
+        model without shell parametrisation (:meth:`_linear`), e.g. bhz_like with D > B in
+        'both-rising' or the annulus of the cubic Rashba ferromagnet -- their collision algebra in
+        two sets of ring symbols outgrows the size limits (it hung before this check)."""
+        n = sum(c for _, c in self.regime.circles)
+        if n > 1 and self._linear() is None:
+            from .errors import UnsupportedModelError
+            raise UnsupportedModelError(
+                f"the {self.regime.name} regime has {n} Fermi circles and |d|^2 = {sp.sstr(self._d2)} is not "
+                "linear in k^2 (or d_0 is not): the closed form for several circles needs one shell "
+                "parameter per energy (Dirac cones, Rashba); use symkin.numeric or symkin.kubo for this regime")
 
-    def reduce(self, expr, final=ffactor):
-        r"""Closed form of an expression in ring symbols.
+    # ---------------------------------------------------------------- Fermi-surface variables
+    def fermi_variables(self):
+        r"""The Fermi-surface variables of the regime (:mod:`symkin.algebra.fsvars`): ``(definitions, rep)``
+        with ``definitions`` the ordered tuple of :class:`~symkin.algebra.fsvars.Definition` (per Fermi
+        circle: its radius :math:`k_F` with relation and branch, then :math:`\Lambda_F = |\mathbf d(k_F)|`)
+        and ``rep`` the map ring symbol -> variable.  Circles are ordered by band, then radius."""
+        if "fsvars" in self._cache:
+            return self._cache["fsvars"]
+        frs = sorted(self.fermi_rings(), key=lambda rb: (rb[1], rb[0].numeric[rb[0].r]))
+        multi = len(frs) > 1
+        defs, rep = [], {}
+        for i, (R, b) in enumerate(frs):
+            sfx = f"_{{F,{i + 1}}}" if multi else "_F"
+            kF, LF = FermiSymbol("k" + sfx, positive=True), FermiSymbol("Lambda" + sfx, positive=True)
+            sgn = 1 if b == 0 else -1
+            lam = sp.expand(sgn * (self.E_F - self._d0.subs(k, kF)))
+            P = sp.expand((self.E_F - self._d0.subs(k, kF)) ** 2 - self._d2.subs(k, kF))
+            rn = R.numeric[R.r]
+            vals = dict(self.sample)
+            best = None
+            for f, _ in ffactor_list(P):
+                if not f.has(kF):
+                    continue
+                v = abs(complex(sp.N(f.xreplace(vals).xreplace({kF: rn}), 30)))
+                if best is None or v < best[0]:
+                    best = (v, f)
+            rel = best[1] if best else P
+            if any(e % 2 for (e,) in sp.Poly(rel, kF).monoms()):
+                rel = P  # the factor is not even in k_F: keep the full (even) relation
+            same = sorted((Q.numeric[Q.r] for Q in self.rings_at(b, self.E_F)))
+            idx = min(range(len(same)), key=lambda j: abs(same[j] - rn))
+            defs.append(Definition(kF, relation=rel, branch=lam, index=idx, count=len(same), band=b))
+            square = sp.expand(self._d2.subs(k, kF))
+            mass = self._mass_variable(kF) if not multi else None
+            if mass is not None:
+                mF, dz, elim = mass
+                defs.append(Definition(mF, expr=dz, eliminates=elim))
+                square = sp.expand((self.blk.g.subs(k, kF)) ** 2 + mF**2)
+            defs.append(Definition(LF, expr=lam, square=square))
+            rep[R.r], rep[R.Lam] = kF, LF
+        self._cache["fsvars"] = (tuple(defs), rep)
+        return self._cache["fsvars"]
 
-        Substitutes, ring by ring, :math:`c = (1+t^2)^{-1/2}`, :math:`t = g/(\Lambda + d_z)`,
-        :math:`\Lambda = \pm(E - d_0(r))`, each followed by ``cancel`` (the result is rational in r),
-        then reduces numerator and inverse denominator modulo the ring relation P(r) = 0
-        (polynomial remainder, exact); the radius' closed form is substituted only if r survives.
-        For an even relation :math:`P(r) = Q(r^2)` with deg Q = 2 (Rashba) the root
-        :math:`r^2 = (-b \pm\sqrt{b^2-4ac})/2a` is used and the result is returned as
-        :math:`A + B\sqrt{b^2-4ac}` with A, B rational (:meth:`_reduce_even`).
-        """
+    def _mass_variable(self, kF):
+        r"""``(m_F, d_z(k_F), (p, p(m_F, k_F)))`` when :math:`d_z` depends on k and on a parameter p
+        linearly with a k-independent coefficient (the mass :math:`\Delta` of :math:`\Delta - Bk^2`):
+        results are then written in :math:`m_F = d_z(k_F)` with p eliminated; None otherwise."""
+        dz = sp.expand(self.blk.dz)
+        if not dz.has(k) or sp.expand(self.blk.g.diff(k)) == 0:
+            return None
+        for p in sorted(dz.free_symbols - {k}, key=lambda s: s.name):
+            c = sp.expand(dz.diff(p))
+            if c.is_number and c != 0 and sp.expand(dz.diff(p, 2)) == 0 and not self.blk.g.has(p):
+                mF = FermiSymbol("m_F", real=True)
+                dzF = dz.subs(k, kF)
+                return mF, dzF, (p, sp.expand(p + (mF - dzF) / c))
+        return None
+
+    def compact(self, expr, final=ffactor):
+        r"""Closed form in the Fermi-surface variables (:mod:`symkin.algebra.fsvars`): the canonical form of
+        :meth:`canon` (rational in :math:`k_F`, linear in :math:`\Lambda_F`, reduced modulo
+        :math:`\Lambda_F^2 = |\mathbf d(k_F)|^2`) with the ring symbols renamed; no root is
+        substituted, whatever the degree of the Fermi-level relation.  Factors equal to
+        :math:`|\mathbf d(k_F)|^2` are written :math:`\Lambda_F^2`.
+
+        Shell-parametrised models (:meth:`_linear`: Dirac cones, Rashba) and expressions on rings
+        off the Fermi shell go through :meth:`reduce` (closed forms in :math:`\epsilon_F`)."""
         expr = sp.sympify(expr)
         if isinstance(expr, sp.MatrixBase):
-            return expr.applyfunc(lambda x: self.reduce(x, final))
+            return expr.applyfunc(lambda x: self.compact(x, final))
         if self._linear() is not None:
-            return self._reduce_param(expr, final)
-        # cancel over Q(i) is ~10x slower than over Q: replace i by a generic symbol j during the
-        # reduction (every step is a ring operation valid for any j) and restore it afterwards
-        j = sp.Dummy("j")
-        expr, simple = self._reduce(expr.xreplace({sp.I: j}))
-        if not simple:  # closed forms substituted without simplification (quartic Fermi radius)
-            return expr.xreplace({j: sp.I})
-        return self._resolve_sqrts(expr, final, j)
-
-    def _reduce_param(self, expr, final):
-        r"""Closed form in the shell parametrisation (:meth:`_linear`).
-
-        After :meth:`canon` the expression is rational in the shell parameters :math:`\Lambda_P`
-        and linear in each circle radius r (:math:`r^2 = (\Lambda^2 - a)/b`).  Each
-        :math:`\Lambda_P` is a root of :math:`D_0((\Lambda^2-a)/b) \pm \Lambda = E`: rational in E
-        (massless d_0: Dirac cones) or :math:`(-\beta + \sigma q)/2\alpha` with :math:`q = \sqrt{D}`
-        (Rashba), the root being the one that matches the circle at the sample point.  The relations
-        :math:`r^2 = \ldots` and :math:`q^2 = D` are imposed exactly (:func:`symkin.poly.fcollect`),
-        and the result is written as :math:`\sum` coefficient x products of r (closed-form radius)
-        and :math:`\sqrt D`, each coefficient simplified with ``final``.
-        """
-        expr, rels = self._canon_prepare(expr)
-        subs, qrels, qvals = {}, [], {}
-        for P in self._cache.get("primaries", {}).values():
-            if not (expr.has(P.Lam) or any(Q.has(P.Lam) for _, Q in rels)):
-                continue
-            L = sp.Dummy("L")
-            eq = sp.numer(sp.together(self._shell_energy(P, L) - P.energy))
-            root = None
-            for f, _ in ffactor_list(eq):
-                if not f.has(L):
-                    continue
-                poly = sp.Poly(f, L)
-                if poly.degree() == 1:
-                    c1, c0 = poly.all_coeffs()
-                    cands = [(sp.cancel(-c0 / c1), None)]
-                elif poly.degree() == 2:
-                    al, be, ga = poly.all_coeffs()
-                    q, qn = self._sqrt_symbol(sp.expand(be**2 - 4 * al * ga))
-                    cands = [((-be + sg * q) / (2 * al), (q, qn, sp.expand(be**2 - 4 * al * ga))) for sg in (1, -1)]
-                else:
-                    continue
-                for cand, qd in cands:
-                    val = self.num(cand.xreplace({qd[0]: qd[1]}) if qd else cand).real
-                    if abs(val - P.numeric[P.Lam]) < 1e-8 * max(1.0, abs(val)):
-                        root = (cand, qd)
-                        break
-                if root:
-                    break
-            if root is None:
-                raise RegimeError(f"no closed form for the shell parameter of the circle |k| = {P.radius}")
-            subs[P.Lam] = root[0]
-            if root[1] and root[1][0] not in qvals:
-                q, qn, D = root[1]
-                qrels.append((q, D))
-                qvals[q] = sp.sqrt(ffactor(D))
-        expr = expr.xreplace(subs)
-        rels = [(L_, sp.cancel(Q.xreplace(subs))) for L_, Q in rels]
-        radii = {R.r: R.radius for R in self.rings}
-        gens = [L_ for L_, _ in rels] + [q for q, _ in qrels]
-        parts = fcollect(expr, gens, rels + qrels)
-        out = sp.S.Zero
-        for exps, coeff in parts.items():
-            coeff = sp.expand(coeff) if coeff.has(sp.I) else coeff
-            val = final(coeff) if final else coeff
-            for g_, e in zip(gens, exps):
-                if e:
-                    val *= (radii[g_] if g_ in radii else qvals[g_]) ** e
-            out += val
-        return out
-
-    def _reduce(self, expr):
-        simple = True
-        for ring in reversed(self.rings):
-            if not (expr.free_symbols & {ring.r, ring.Lam, ring.t, ring.c}):
-                continue
-            r = ring.r
-            lam_r = sp.expand((ring.energy - self._d0.subs(k, r)) * (1 if ring.band == 0 else -1))
-            t_val = self.blk.t_of(ring.Lam).subs(k, r)
-            P = self.relation(ring)
-            even = self._even_quadratic(ring, P)
-            if not even and P.degree() > 2:
-                # k_F a root of a general quartic: substitute the closed forms without rational
-                # simplification (exact; cancel would not finish)
-                simple = False
-                expr = expr.xreplace({ring.c: 1 / sp.sqrt(1 + ring.t**2)}).xreplace({ring.t: t_val})
-                expr = expr.xreplace({ring.Lam: ring.Lam_value}).xreplace({r: ring.radius})
-                continue
-            expr = sp.cancel(expr.xreplace({ring.c: 1 / sp.sqrt(1 + ring.t**2)}))
-            expr = sp.cancel(expr.xreplace({ring.t: t_val}))
-            expr = sp.cancel(expr.xreplace({ring.Lam: lam_r}))
-            if expr.has(r):
-                expr = self._reduce_even(expr, ring, P) if even else self._reduce_mod(expr, ring, P)
-        return expr, simple
-
-    def _even_quadratic(self, ring, P):
-        """True when the ring relation P(r) is even of degree 4 and d_z is constant (Rashba family):
-        r^2 is then a root of a quadratic with small coefficients, reduced exactly by
-        :meth:`_reduce_even`.  Degree <= 2 (TI) goes through :meth:`_reduce_mod`; other quartics
-        (k-dependent mass with d_0 ~ k^2, bhz_like with D != 0) get their closed forms substituted
-        without simplification -- the even-quadratic reduction is exact there too, but its
-        coefficient swell makes it slower than plain substitution."""
-        if P.degree() != 4 or sp.diff(self.blk.dz, k) != 0:
-            return False
-        return all(P.coeff_monomial(ring.r**i) == 0 for i in (1, 3))
-
-    def _reduce_mod(self, expr, ring, P):
-        """Reduce a rational function of r modulo the ring relation P(r) (degree <= 2)."""
-        r = ring.r
-        num, den = sp.fraction(expr)
-        num_p, den_p = sp.Poly(num, r), sp.Poly(den, r)
-        if den_p.degree() > 0:
-            num_p = (num_p * sp.invert(den_p.rem(P), P)).rem(P)
-            den_p = sp.Poly(1, r)
-        else:
-            num_p = num_p.rem(P)
-        expr = sp.cancel(num_p.as_expr() / den_p.as_expr())
-        return sp.cancel(expr.xreplace({r: ring.radius})) if expr.has(r) else expr
-
-    def _reduce_even(self, expr, ring, P):
-        r"""Reduce a rational function of r modulo an even ring relation :math:`P(r) = Q(r^2)`, deg Q = 2.
-
-        The denominator is made even (times its r -> -r image), numerator and denominator are split
-        into even and odd parts in :math:`s = r^2`, reduced to linear in s modulo Q, multiplied by
-        the conjugate (the other root), and s is replaced by its root :math:`(-b \\pm q)/2a` with
-        the symbol :math:`q = \\sqrt{b^2-4ac}` (resolved in :meth:`reduce`).  Odd parts keep a
-        factor r = sqrt(s).
-        """
-        r = ring.r
-        s = sp.Dummy("s", positive=True)
-        c, _, b, _, a = P.all_coeffs()[::-1]  # Q(s) = a s^2 + b s + c
-        num, den = sp.fraction(expr)
-        den_m = den.xreplace({r: -r})
-        if sp.expand(den_m - den) != 0:
-            num, den = sp.expand(num * den_m), sp.expand(den * den_m)
-
-        def split(x):
-            p = sp.Poly(x, r)
-            ev, od = sp.S.Zero, sp.S.Zero
-            for (deg,), c in p.terms():
-                if deg % 2:
-                    od += c * s ** (deg // 2)
-                else:
-                    ev += c * s ** (deg // 2)
-            return sp.Poly(ev, s), sp.Poly(od, s)
-
-        ne, no = split(num)
-        de, do = split(den)
-        assert do.is_zero
-        # all polynomial arithmetic on coefficient expressions (no gcd in a big fraction field)
-
-        def lin(p):
-            cs = [sp.expand(x) for x in p.all_coeffs()[::-1]]
-            while len(cs) > 2:
-                top = cs.pop()
-                cs[-1] = sp.expand(cs[-1] - b * top / a)
-                cs[-2] = sp.expand(cs[-2] - c * top / a)
-            return (cs + [sp.S.Zero, sp.S.Zero])[:2]
-
-        d0, d1 = lin(de)
-        conj0, conj1 = sp.expand(d0 - d1 * b / a), -d1
-        norm = sp.expand(d0**2 - d0 * d1 * b / a + d1**2 * c / a)
-
-        def times_conj(p):
-            x0, x1 = lin(p)
-            # (x0 + x1 s)(conj0 + conj1 s) mod Q
-            p0, p1, p2 = x0 * conj0, x0 * conj1 + x1 * conj0, x1 * conj1
-            return sp.expand(p0 - p2 * c / a), sp.expand(p1 - p2 * b / a)
-
-        q, qn = self._sqrt_symbol(sp.expand(b**2 - 4 * a * c))
-        an, bn = self.num(a).real, self.num(b).real
-        target = ring.numeric[r] ** 2
-        sig = 1 if abs((-bn + qn) / (2 * an) - target) < abs((-bn - qn) / (2 * an) - target) else -1
-
-        def at_root(p):  # (p0 + p1 s)/norm at s = (-b + sig q)/(2a), as P0 + P1 q
-            p0, p1 = times_conj(p)
-            return (sp.cancel((p0 - p1 * b / (2 * a)) / norm)
-                    + sp.cancel(sig * p1 / (2 * a) / norm) * q)
-
-        out = at_root(ne)
-        if not no.is_zero:
-            out += at_root(no) * sp.sqrt((-b + sig * q) / (2 * a))
-        return out
-
-    def _sqrt_symbol(self, D):
-        """A positive symbol q standing for sqrt(D) (one per distinct D), and its sample value."""
-        for q, (D2, qn) in self._sqrts.items():
-            if sp.expand(D2 - D) == 0:
-                return q, qn
-        Dn = self.num(D).real
-        if Dn <= 0:
-            raise RegimeError(f"negative discriminant {D} for a Fermi radius at the sample point")
-        q = sp.Dummy(f"q{len(self._sqrts)}", positive=True)
-        self._sqrts[q] = (D, float(np.sqrt(Dn)))
-        return q, float(np.sqrt(Dn))
-
-    def _resolve_sqrts(self, expr, final, j):
-        """Impose q^2 = D on an expression rational in the symbols q, substitute q = sqrt(D), and
-        restore i (= j) in each coefficient before ``final``."""
-        def fin(x):
-            x = sp.expand(x.xreplace({j: sp.I})) if x.has(j) else x
-            return final(x) if final else x
-
-        qs = [q for q in self._sqrts if expr.has(q)]
-        if not qs:
-            return fin(expr)
-        num, den = sp.fraction(sp.cancel(expr))
-        for q in qs:
-            rel = sp.Poly(q**2 - self._sqrts[q][0], q)
-            dp = sp.Poly(den, q).rem(rel)
-            if dp.degree() > 0:
-                conj_ = dp.as_expr().xreplace({q: -q})
-                num, den = sp.expand(num * conj_), sp.expand(dp.as_expr() * conj_)
-                den = sp.Poly(den, q).rem(rel).as_expr()
-            num = sp.Poly(num, q).rem(rel).as_expr()
-        # den is now free of q; collect the numerator as a multilinear polynomial in the q's
-        out = sp.S.Zero
-        for mon, c in sp.Poly(num, *qs).terms():
-            out += fin(sp.cancel(c / den)) * sp.Mul(*[sp.sqrt(ffactor(self._sqrts[q][0])) ** e for q, e in zip(qs, mon)])
-        return out
+            return self.reduce(expr, final)
+        defs, rep = self.fermi_variables()
+        ring_syms = {s for R in self.rings for s in (R.r, R.Lam, R.t, R.c)}
+        fermi = {R.index for R, _ in self.fermi_rings()}
+        used = expr.free_symbols & ring_syms
+        if any(R.index not in fermi and used & {R.r, R.Lam, R.t, R.c} for R in self.rings):
+            return self.reduce(expr, final)
+        e, rels = self._canon_prepare(expr)
+        e = fcancel(e, rels).xreplace(rep)
+        return final(e) if final else e
 
     def density_of_states(self, band=None):
         """rho(E_F) = sum over Fermi rings of k/(2 pi hbar |v|) (per unit area), closed form."""

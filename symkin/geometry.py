@@ -25,7 +25,7 @@ from . import conventions as cv
 from .bands import bands, dagger_z, k, polar_subs, rotation_generator, theta, two_band_block, z, zp
 from .model import Model, dagger
 from .internal import internal
-from .poly import ffactor
+from .algebra.poly import ffactor
 
 
 @dataclass(frozen=True)

@@ -49,10 +49,10 @@ from .errors import RegimeError
 from .fermi import RingSet
 from .geometry import BandBasis
 from .regimes import get_regime
-from .integrate import harmonics, laurent_coeff
+from .algebra.integrate import harmonics, laurent_coeff
 from .model import Model
 from .internal import internal, internal_symbols
-from .poly import ffactor
+from .algebra.poly import ffactor, solve_linear
 
 E_VEC = (cv.E_x, cv.E_y)
 #: how the skew driving term treats shells away from E_F (see :meth:`Kinetics.J_skew`)
@@ -69,6 +69,7 @@ class Kinetics:
         self.model = model
         self.regime = get_regime(model, regime)
         self.rs = RingSet(model, self.regime)
+        self.rs.require_closed_form()
         self.n = self.rs.n
         self.basis = BandBasis(model, self.rs, gauge)  # U, overlaps, operators, T_O, R' on the rings
         self.kernel = model.disorder.born_kernel(self.basis)  # K = pi u0^2/hbar, shell-averaged <OO>
@@ -99,8 +100,8 @@ class Kinetics:
         out = {}
         on = None
         if shell is not None:
-            eps = round(self.rs.num(shell).real, 9)
-            on = lambda E: round(self.rs.num(E).real, 9) == eps
+            eps = self.rs.shell_key(shell)
+            on = lambda E: self.rs.shell_key(E) == eps
 
         def add(ring, a, b, val):
             M = out.setdefault(ring.index, sp.zeros(self.n, self.n))
@@ -115,14 +116,18 @@ class Kinetics:
                 for b in range(self.n):
                     if on and (a != b or not on(e[a])):
                         continue
-                    Ab, Aa = self.kernel.shell_average(sig, e[b]), self.kernel.shell_average(sig, e[a])
-                    val = sum((Ab[a, d] * F[d, b] + F[a, d] * Aa[d, b] for d in range(self.n)), sp.S.Zero)
+                    col, row = any(F[d, b] != 0 for d in range(self.n)), any(F[a, d] != 0 for d in range(self.n))
+                    # (no rings sought on empty shells)
+                    Ab = self.kernel.shell_average(sig, e[b]) if col else None
+                    Aa = self.kernel.shell_average(sig, e[a]) if row else None
+                    val = sum(((Ab[a, d] * F[d, b] if col else 0) + (F[a, d] * Aa[d, b] if row else 0)
+                               for d in range(self.n)), sp.S.Zero)
                     if val != 0:
                         add(sig, a, b, self.K * val)
             # f at k': T2 (delta(eps_c(sig) - eps_b(k))) and T3 (delta(eps_a(k) - eps_c(sig)))
             Fp = F.xreplace({z: zp})
             for c in range(self.n):
-                if on and not on(e[c]):
+                if on and not on(e[c]) or all(F[c, d] == 0 and F[d, c] == 0 for d in range(self.n)):
                     continue
                 for band in range(self.n):
                     for rho in self.rs.rings_at(band, e[c]):
@@ -153,7 +158,7 @@ class Kinetics:
         shells = {}
         for R, b, val in self.diagonal_entries(drive):
             E = self.rs.energy(R, b)
-            key = round(self.rs.num(E).real, 9)
+            key = self.rs.shell_key(E)
             shells.setdefault(key, (E, {}))[1][(R.index, b)] = val
         sol = {}
         for key, (E, entries) in shells.items():
@@ -177,7 +182,7 @@ class Kinetics:
                         col = row.xreplace({y: (1 if y == x else 0) for y in xs})
                         Amat[i, j] = self.rs.laurent(col, z, l)
                     rhs[i] = laurent_coeff(entries.get((idx, b), 0), z, l)
-                xsol = Amat.LUsolve(rhs).applyfunc(self.rs.canon)
+                xsol = solve_linear(Amat, rhs, self.rs.canon)  # canonical forms between the steps
                 for (idx, b), val in zip(pairs, xsol):
                     if val != 0:
                         sol.setdefault(idx, sp.zeros(self.n, self.n))[b, b] += val * z**l

@@ -54,7 +54,7 @@ class Model:
         A label used by printouts.
     fermi_level : Symbol
         The Fermi-level symbol.  Positive (default ``epsilon_F``): its magnitude, with
-        :math:`E_F = \\pm\\epsilon_F` fixed by the regime; real (``conventions.E_F``): E_F itself, for
+        :math:`E_F = \pm\epsilon_F` fixed by the regime; real (``conventions.E_F``): E_F itself, for
         models whose Fermi-level windows straddle zero (the Rashba models).
     notes : tuple of str
         Filled in by the constructor: one line per float coefficient of H made exact

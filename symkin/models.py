@@ -79,5 +79,31 @@ def rashba(rashba=alpha, mass=m):
                  sample=(("hbar", 1.0), ("m", 1.0), ("alpha", 1.0)))
 
 
+alpha_3 = sp.Symbol("alpha_3", positive=True)
+
+
+def cubic_rashba_ferromagnet(exchange=Delta, rashba=alpha_3, mass=m):
+    r"""Cubic (heavy-hole-like, winding 3) Rashba coupling with exchange:
+
+    .. math:: H = \frac{\hbar^2k^2}{2m} + i\alpha_3(k_-^3\sigma_+ - k_+^3\sigma_-) + \Delta\sigma_z ,
+              \qquad \epsilon_\pm = \frac{\hbar^2k^2}{2m} \pm\sqrt{\alpha_3^2k^6+\Delta^2},
+
+    :math:`k_\pm = k_x \pm ik_y`, :math:`\sigma_\pm = (\sigma_x \pm i\sigma_y)/2`.  The Fermi radius is
+    a root of a *cubic* in :math:`k^2`: results are written in the Fermi-surface variables
+    (:mod:`symkin.algebra.fsvars`).  The k.p form holds at small k: the lower band turns down at
+    :math:`k \sim \hbar^2/(m\alpha_3)`, so its Fermi sea is unbounded (regimes 'valence',
+    'valence-annulus', 'gap', 'conduction').  Fermi level: the real symbol ``epsilon_F`` (= E_F).
+    """
+    k2 = k_x**2 + k_y**2
+    kp, km = k_x + sp.I * k_y, k_x - sp.I * k_y
+    s_plus, s_minus = (sx + sp.I * sy) / 2, (sx - sp.I * sy) / 2
+    H = (cv.hbar**2 * k2 / (2 * mass) * s0 + sp.I * rashba * (km**3 * s_plus - kp**3 * s_minus)
+         + exchange * sz).applyfunc(sp.expand)
+    sample = (("hbar", 1.0), ("m", 1.0), ("alpha_3", 1.0), ("Delta", 0.5))
+    return Model(H, (k_x, k_y), WhiteNoise(cv.u_0), name="cubic_rashba_ferromagnet", fermi_level=cv.E_F,
+                 sample=sample)
+
+
 BUILTINS = {"ti-surface": ti_surface, "massive-dirac": massive_dirac, "bhz-like": bhz_like,
-            "rashba-ferromagnet": rashba_ferromagnet, "rashba": rashba}
+            "rashba-ferromagnet": rashba_ferromagnet, "rashba": rashba,
+            "cubic-rashba-ferromagnet": cubic_rashba_ferromagnet}

@@ -29,11 +29,12 @@ from .blocks import restrict, two_band_blocks
 from .contributions import labels as labels_of
 from .crossed import APPROX_CROSSED, crossed_response
 from .errors import ShapeError, engine_entry
-from .integrate import angular_average, radial_integral, sea_antiderivative
+from .algebra.fsvars import FermiSymbol, present
+from .algebra.integrate import angular_average, radial_integral, sea_antiderivative
 from .kinetics import E_VEC, kinetics
 from .model import Model, dagger
 from .internal import internal
-from .poly import ffactor
+from .algebra.poly import ffactor
 from .regimes import get_regime
 from .results import Result
 from .skew3 import APPROX_SK3, third_order_response
@@ -95,7 +96,7 @@ def _block_response(model, ops, regime, skew, crossed=False):
     bl = two_band_blocks(model)
     for blk, part in zip(bl, reg.parts):
         sub = tuple(restrict(o, blk, blocks_=bl) for o in ops)
-        parts.append(_response(blk.model, sub, part, skew, bool(crossed)))
+        parts.append(_response(blk.model, sub, part, skew, bool(crossed)).explicit())
     contributions = {name: sum((p[name] for p in parts[1:]), parts[0][name]) for name in parts[0].contributions}
     contributions = {n: v.applyfunc(lambda x: ffactor((x))) for n, v in contributions.items()}
     return Result("response", contributions, r"\langle O\rangle", parts[0].labels, model=model.name,
@@ -114,12 +115,15 @@ def _response(model, ops, regime, skew, crossed=False):
     nsj, nsk = (kin.n_side_jump(), kin.n_skew()) if n1 else ({}, {})
     for Op in ops:
         diag = lambda R, Op=Op: sp.diag(*[kin.band_matrix(Op, R)[i, i] for i in range(kin.n)])
-        parts["fermi_surface"].append(rs.reduce(kin.fermi_sum(n1, diag)))
-        parts["side_jump"].append(rs.reduce(kin.fermi_sum(nsj, diag)))
-        parts["skew"].append(rs.reduce(kin.fermi_sum(nsk, diag)))
-        parts["extrinsic"].append(rs.reduce(_extrinsic(kin, Op)))
+        parts["fermi_surface"].append(rs.compact(kin.fermi_sum(n1, diag)))
+        parts["side_jump"].append(rs.compact(kin.fermi_sum(nsj, diag)))
+        parts["skew"].append(rs.compact(kin.fermi_sum(nsk, diag)))
+        parts["extrinsic"].append(rs.compact(_extrinsic(kin, Op)))
         parts["intrinsic"].append(_fermi_sea(kin, Op))
     contributions = {name: sp.Matrix(vals) for name, vals in parts.items()}
+    defs = _definitions(kin, contributions)
+    if defs:
+        contributions = {name: present(v, defs) for name, v in contributions.items()}
     # --- beyond the paper (issue 14): third-order skew scattering of non-Gaussian disorder
     sk3 = third_order_response(kin, ops) if n1 else None
     approx = cv.APPROXIMATION
@@ -133,8 +137,19 @@ def _response(model, ops, regime, skew, crossed=False):
         approx = APPROX_CROSSED + "; " + approx
     # --- end issue 14
     return Result("response", contributions, r"\langle O\rangle", labels_of(contributions, "response"),
-                  approximation=approx,
-                  model=model.name, regime=kin.regime, extra={"skew prescription": skew})
+                  approximation=approx, model=model.name, regime=kin.regime, extra={"skew prescription": skew},
+                  definitions=_definitions(kin, contributions) or defs)
+
+
+def _definitions(kin, contributions):
+    """The Fermi-surface variables (symbol -> Definition) a result is written in (:mod:`symkin.algebra.fsvars`)."""
+    syms = set()
+    for v in contributions.values():
+        syms |= {s for s in sp.sympify(v).free_symbols if isinstance(s, FermiSymbol)}
+    if not syms:
+        return {}
+    defs, _ = kin.rs.fermi_variables()
+    return {d.symbol: d for d in defs}
 
 
 def _extrinsic(kin, Op):
@@ -165,7 +180,7 @@ def intrinsic_density(model, O, band):
               {(\epsilon_a-\epsilon_b)^2}, \qquad \text{two-band: } P_\pm = \tfrac12[1\pm(h-d_0)/\Lambda].
     """
     Lam = internal("Lambda", positive=True)
-    W = rotation_generator(model).W
+    W = rotation_generator(model).W  # (no regime needed: the density is a function of k)
     subs = polar_subs(model, k, z)
     Ht = (dagger(W) * model.H * W).xreplace(subs)
     Ot = (dagger(W) * sp.Matrix(O) * W).xreplace(subs)
@@ -248,7 +263,7 @@ def _sea_at(kin, F, u, Lam, x):
         if val.has(sp.nan, sp.zoo, sp.oo, -sp.oo):  # |d| = 0 at k = 0 (bands touch): a limit
             val = sp.limit(F.xreplace({Lam: sp.sqrt(d2u)}), u, 0, "+")
         return val
-    return kin.rs.reduce(F.xreplace({u: x.r**2, Lam: x.Lam}), final=sp.cancel)
+    return kin.rs.compact(F.xreplace({u: x.r**2, Lam: x.Lam}), final=sp.cancel)
 
 
 # ---------------------------------------------------------------------- named observables
@@ -279,7 +294,8 @@ def anomalous_hall(model: Model, regime=None, skew="fermi-shell", crossed=False)
             pick[extra] = extra
     contrib = {name: _coeff(-cv.e * r[src][0], cv.E_x) for name, src in pick.items()}
     return Result("sigma_yx", contrib, r"\sigma_{yx}", labels_of(contrib, "sigma_yx"), model=model.name,
-                  regime=r.regime, approximation=r.approximation, extra={"fermi_surface": _coeff(-cv.e * r.fermi_surface[0], cv.E_x)})
+                  regime=r.regime, approximation=r.approximation, extra={"fermi_surface": _coeff(-cv.e * r.fermi_surface[0], cv.E_x)},
+                  definitions=r.definitions)
 
 
 @engine_entry
@@ -309,7 +325,7 @@ def spin_density(model: Model, regime=None, skew="fermi-shell", crossed=False) -
     r = response(model, PAULI, regime, skew, crossed)
     return Result("spin density <s>", dict(r.contributions), r"\langle\mathbf{s}\rangle",
                   labels_of(r.contributions, "spin_density"), model=model.name, regime=r.regime,
-                  approximation=r.approximation)
+                  approximation=r.approximation, definitions=r.definitions)
 
 
 @engine_entry
@@ -335,7 +351,7 @@ def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None, skew="f
     dl = cross(sum((v for n, v in s.contributions.items() if n != "fermi_surface"), sp.zeros(3, 1)))
     return Result("spin-orbit torque", {"field_like": fl, "damping_like": dl}, r"\boldsymbol{\tau}",
                   labels_of(("field_like", "damping_like"), "spin_orbit_torque"), model=model.name, regime=s.regime,
-                  approximation=s.approximation)
+                  approximation=s.approximation, definitions=s.definitions)
 
 
 @engine_entry
@@ -353,4 +369,4 @@ def spin_hall(model: Model, regime=None, skew="fermi-shell", crossed=False) -> R
     r = response(model, O, regime, skew, crossed)
     contrib = {name: _coeff(val[0], cv.E_x) for name, val in r.contributions.items()}
     return Result("spin Hall <{s_z, v_y}/2>/E_x", contrib, r"\chi^{z}_{yx}", labels_of(contrib, "spin_hall"),
-                  model=model.name, regime=r.regime, approximation=r.approximation)
+                  model=model.name, regime=r.regime, approximation=r.approximation, definitions=r.definitions)

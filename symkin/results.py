@@ -10,7 +10,7 @@ pickles (worker processes, caches on disk).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -18,7 +18,8 @@ import sympy as sp
 
 from . import conventions as cv
 from .contributions import canonical
-from .poly import ffactor
+from .algebra.fsvars import evaluator, explicit_map, present
+from .algebra.poly import ffactor
 
 #: the routes a result can come from
 BACKENDS = ("closed-form", "numeric", "kubo")
@@ -76,6 +77,11 @@ class Result:
         of the numeric route; ``r.fermi_surface`` of the closed-form sigma_yx).
     backend : str
         The route: ``'closed-form'``, ``'numeric'`` or ``'kubo'``.
+    definitions : Mapping[Symbol, symkin.algebra.fsvars.Definition]
+        The Fermi-surface variables the contributions are written in (k_F, Lambda_F = |d(k_F)|,
+        m_F = d_z(k_F), ...), in dependency order: each radius with its defining relation
+        P(k_F^2) = 0 and its branch.  Empty where the closed form is in the parameters alone.
+        :meth:`explicit` substitutes them; :meth:`lambdify` evaluates them numerically.
     """
 
     quantity: str
@@ -87,8 +93,10 @@ class Result:
     regime: str = ""
     extra: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     backend: str = "closed-form"
+    definitions: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self):
+        object.__setattr__(self, "definitions", MappingProxyType(dict(self.definitions)))
         object.__setattr__(self, "contributions", MappingProxyType(dict(self.contributions)))
         object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
         object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
@@ -109,6 +117,8 @@ class Result:
         tot = vals[0]
         for x in vals[1:]:
             tot = tot + x
+        if self.definitions:
+            return present(tot, self.definitions)
         return _tidy(tot)
 
     def __getattr__(self, name):
@@ -147,10 +157,32 @@ class Result:
 
     @property
     def free_symbols(self):
+        """The parameters the result depends on (Fermi-surface variables replaced by the parameters
+        of their definitions)."""
         syms = set()
         for _, x in self.items():
             syms |= sp.sympify(x).free_symbols
+        if self.definitions:
+            for d in self.definitions.values():
+                syms |= sp.sympify(d.expr if d.expr is not None else d.relation).free_symbols
+                if d.branch is not None:
+                    syms |= d.branch.free_symbols
+            syms -= set(self.definitions)
         return syms
+
+    def explicit(self):
+        """The same result with every Fermi-surface variable substituted by its closed form
+        (radicals up to degree 2 of the relation in k_F^2, else :class:`symkin.algebra.fsvars.FermiRoot`);
+        numerically equal to the compact form."""
+        if not self.definitions:
+            return self
+        sample = {s: v for s in self.free_symbols for n, v in self.sample.items() if s.name == n}
+        rep = explicit_map(list(self.definitions.values()), sample)
+        sub = lambda x: x.xreplace(rep)
+        contrib = {n: (x.applyfunc(sub) if isinstance(x, sp.MatrixBase) else sub(x))
+                   for n, x in self.contributions.items()}
+        extra = {n: (sub(x) if isinstance(x, sp.Basic) else x) for n, x in self.extra.items()}
+        return replace(self, contributions=contrib, extra=extra, definitions={})
 
     # --------------------------------------------------------------- export
     def latex(self) -> str:
@@ -161,6 +193,11 @@ class Result:
             lines.append(f"{_sup(self.symbol, sup)} &= {sp.latex(x)}")
         return " \\\\\n".join(lines)
 
+    def definitions_latex(self) -> str:
+        """LaTeX of the Fermi-surface variables' definitions (relation and branch of each radius,
+        then the derived variables), one line each; empty when there are none."""
+        return " \\\\\n".join(d.latex() for d in self.definitions.values())
+
     def _repr_latex_(self):
         body = self.latex().replace("&=", "=")
         return "$\\displaystyle \\begin{gathered}" + body + r"\end{gathered}$"
@@ -169,6 +206,9 @@ class Result:
         w = max(len(n) for n, _ in self.items())
         rows = [f"{self.quantity} for {self.model} ({self.regime})" if self.model else self.quantity]
         rows += [f"  {n:<{w}} = {sp.sstr(x)}" for n, x in self.items()]
+        if self.definitions:
+            rows.append("  where")
+            rows += [f"    {d}" for d in self.definitions.values()]
         rows.append(f"  valid for: {sp.sstr(self.conditions)}")
         if self.sample:
             rows.append("  roots selected at: " + ", ".join(f"{n} = {v:g}" for n, v in sorted(self.sample.items())))
@@ -196,8 +236,16 @@ class Result:
         >>> round(float(f(e=1, hbar=1, v_F=1, M=0.5, epsilon_F=1.0, u_0=0.1)["intrinsic"]), 6)
         0.039789
         """
-        syms = sorted(self.free_symbols, key=lambda s: s.name)
-        names = [s.name for s in syms]
+        syms = set()
+        for _, x in self.items():
+            syms |= sp.sympify(x).free_symbols
+        syms = sorted(syms, key=lambda s: s.name)
+        fsv = set(self.definitions)
+        names = [s.name for s in syms if s not in fsv]
+        if fsv:
+            fs_eval = evaluator(list(self.definitions.values()))
+            names += [n for n in fs_eval.parameters if n not in names]
+            syms = [s for s in syms if s not in fsv] + [s for s in syms if s in fsv]  # parameters first
         modules = {"numpy": "numpy", "scipy": ["scipy", "numpy"], "mpmath": "mpmath"}[backend]
         def compile_(x):
             if isinstance(x, sp.MatrixBase):  # one function per component, broadcast together
@@ -205,12 +253,14 @@ class Result:
             return sp.lambdify(syms, x, modules=modules)
 
         funcs = {n: compile_(x) for n, x in self.items()}
-        n_args = len(syms)
+        n_args = len(names)
         cond = self.conditions
         if cond is not sp.true and backend == "numpy":
-            extra = sorted(cond.free_symbols - set(syms), key=lambda s: s.name)
-            names = names + [s.name for s in extra]
-            mask = sp.lambdify(syms + extra, cond, modules="numpy")
+            extra = sorted({s.name for s in cond.free_symbols} - set(names))
+            names = names + extra
+            plain = {s: sp.Dummy(s.name) for s in cond.free_symbols}
+            by_name = {s.name: x for s, x in plain.items()}
+            mask = sp.lambdify([by_name.get(n, sp.Dummy(n)) for n in names], cond.xreplace(plain), modules="numpy")
         else:
             mask = None
 
@@ -220,8 +270,11 @@ class Result:
                 raise TypeError(f"missing values for {missing}")
             all_args = [values[n] for n in names]
             args = all_args[:n_args]
-            out = {}
-            bad = None if mask is None else ~np.asarray(mask(*all_args), dtype=bool)
+            if fsv:
+                vals = fs_eval({n: v for n, v in zip(names, all_args)})
+                args = [vals[s.name] for s in syms]
+            out = _Values()
+            bad = None if mask is None else ~np.asarray(mask(*np.broadcast_arrays(*all_args)), dtype=bool)
             if bad is not None and not bad.any():
                 bad = None
             for n, g in funcs.items():
@@ -244,6 +297,17 @@ class Result:
 
         f.parameters = tuple(names)
         return f
+
+
+class _Values(dict):
+    """``{name: ndarray}`` of a lambdified result; a registry synonym (``extrinsic_velocity``) reads
+    the same entry as the name it stands for."""
+
+    def __missing__(self, key):
+        new = canonical(key)
+        if new != key and new in self:
+            return self[new]
+        raise KeyError(key)
 
 
 def _sup(symbol, sup):

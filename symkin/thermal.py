@@ -34,6 +34,7 @@ import sympy as sp
 
 from . import conventions as cv
 from .errors import SymkinError
+from .algebra.fsvars import total_diff
 from .results import Result
 
 #: Boltzmann constant (positive symbol)
@@ -64,8 +65,9 @@ def _variable(result: Result):
     return syms[0], sign
 
 
-def _series(x, var, sign, order, odd):
-    """Sum over moments up to (k_B T)^order of d^m x / d mu^m * M_m / m! (m even, or m-1 even if odd)."""
+def _series(x, var, sign, order, odd, definitions=()):
+    """Sum over moments up to (k_B T)^order of d^m x / d mu^m * M_m / m! (m even, or m-1 even if odd).
+    Fermi-surface variables (``definitions``) are differentiated implicitly (:func:`symkin.algebra.fsvars.total_diff`)."""
     out = 0
     for m in range(0, order + 1, 2):
         if odd:
@@ -74,7 +76,7 @@ def _series(x, var, sign, order, odd):
             k = m - 1  # derivative order; moment of x^m
         else:
             k = m
-        d = sp.diff(x, var, k) * sign ** k if k else x
+        d = total_diff(x, var, k, definitions) * sign ** k if k else x
         out += _moment(m) / sp.factorial(k) * (k_B * _T) ** m * d
     return out
 
@@ -132,7 +134,8 @@ def thermal(result: Result, order=2, *, T=None, values=None, model=None, observa
     if fixed_density:
         contrib = _fixed_density_series(result, model, var, sign, order)
     else:
-        contrib = {n: _series(x, var, sign, order, False) for n, x in result.contributions.items()}
+        contrib = {n: _series(x, var, sign, order, False, result.definitions)
+                   for n, x in result.contributions.items()}
     approx = (result.approximation + f"; Sommerfeld expansion to (k_B T)^{order}, valid away from band "
               "edges (|mu - E_edge| >> k_B T; misses terms ~ exp(-|mu - E_edge|/k_B T))"
               + ("; fixed carrier density n(E_F, T = 0), mu(T) from the density of states"
@@ -140,7 +143,8 @@ def thermal(result: Result, order=2, *, T=None, values=None, model=None, observa
     return Result(quantity=result.quantity, contributions=contrib, symbol=result.symbol,
                   labels=result.labels, approximation=approx.replace("T = 0", "T > 0"),
                   model=result.model, regime=result.regime,
-                  extra={**result.extra, "thermal": f"Sommerfeld, order {order}"})
+                  extra={**result.extra, "thermal": f"Sommerfeld, order {order}"},
+                  definitions=result.definitions)
 
 
 def nernst(result: Result, order=1, *, T=None, values=None, model=None, observable=None, mu=None,
@@ -159,7 +163,7 @@ def nernst(result: Result, order=1, *, T=None, values=None, model=None, observab
     _requires_order(order, True)
     var, sign = _variable(result)
     # (1/T) * sum_m M_m (k_B T)^m sigma^{(m-1)}/(m-1)!, m even; the series is in (k_B T)^m / T
-    contrib = {n: sp.expand(-_series(x, var, sign, order + 1, True) / (cv.e * _T))
+    contrib = {n: sp.expand(-_series(x, var, sign, order + 1, True, result.definitions) / (cv.e * _T))
                for n, x in result.contributions.items()}
     approx = (result.approximation.replace("T = 0", "T > 0")
               + f"; Mott/Sommerfeld expansion to (k_B T)^{order + 1}/T, valid away from band edges "
@@ -170,7 +174,8 @@ def nernst(result: Result, order=1, *, T=None, values=None, model=None, observab
     symbol = result.symbol.replace("\\sigma", "\\alpha")
     return Result(quantity=quantity, contributions=contrib, symbol=symbol, labels=result.labels,
                   approximation=approx, model=result.model, regime=result.regime,
-                  extra={**result.extra, "thermal": f"Mott, order {order}"})
+                  extra={**result.extra, "thermal": f"Mott, order {order}"},
+                  definitions=result.definitions)
 
 
 # ------------------------------------------------------------------ exact convolution (numeric)
@@ -422,6 +427,10 @@ def _fixed_density_series(result, model, var, sign, order):
                            "of states")
     if order < 2:
         return dict(result.contributions)
+    if result.definitions:
+        raise ThermalError("the fixed-density Sommerfeld series is not implemented for results written in "
+                           "Fermi-surface variables (k_F, Lambda_F, ...): use fixed_density with T= (the exact "
+                           "convolution), or the fixed-chemical-potential series (fixed_density=False)")
     rho, reg = _dos(model, getattr(result.regime, "name", None) or _regime_name(result))
     if rho == 0:
         raise ThermalError("no density of states at E_F in this regime: the fixed-density series needs "

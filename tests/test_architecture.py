@@ -91,7 +91,8 @@ ROOT = pathlib.Path(symkin.__file__).parent
 CHAIN = ("disorder", "model", "bands", "blocks", "regimes", "fermi", "geometry", "kinetics", "skew3", "crossed",
          "observables")
 #: what every stage may use; knows no physics stage
-FOUNDATION = ("conventions", "errors", "internal", "poly", "integrate", "contributions", "results", "paper")
+FOUNDATION = ("conventions", "errors", "internal", "contributions", "results", "paper", "algebra.poly",
+              "algebra.integrate", "algebra.fsvars", "algebra.closedform")
 
 
 def _imports():

@@ -87,3 +87,26 @@ def test_numeric_rates_equal_dirac_closed_form(make, mname, vname, mass, E):
     expect_X = -4 * xi * (1 - xi**2) / (1 + 3 * xi**2)**2 / (2 * float(sp.pi))  # units of e^2, hbar = 1
     assert abs(r["crossed_X"] - expect_X) < 1e-8 * abs(expect_X)
     assert abs(r["crossed_Psi"]) < 1e-9
+
+
+def test_numeric_response_crossed_option():
+    """numeric.response(crossed=True): massive Dirac gives Ado's X and NCA + X + Psi = 8 xi^3/(1+3xi^2)^2;
+    spin density carries the crossed part consistently (TI: sigma_yx = e v_F <s_x>, term by term)."""
+    from symkin import numeric as nm
+    Mv, vF, E = 0.4, 1.3, 1.0
+    vals = {"M": Mv, "v_F": vF, "hbar": 1.0, "e": 1.0, "u_0": 0.7, "epsilon_F": E}
+    ti = ti_surface()
+    h = nm.anomalous_hall(ti, vals, n_points=128, crossed=True)
+    xi, e2h = Mv / E, 1 / (2 * float(sp.pi))
+    assert abs(h["crossed_X"] + e2h * 4 * xi * (1 - xi**2) / (1 + 3 * xi**2) ** 2) < 1e-9
+    assert abs(h["crossed_Psi"]) < 1e-9
+    assert abs(h.total - e2h * 8 * xi**3 / (1 + 3 * xi**2) ** 2) < 1e-7
+    s = nm.spin_density(ti, vals, n_points=128, crossed=True)
+    assert abs(vF * s["crossed_X"][0, 0] - h["crossed_X"]) < 1e-12
+    assert "crossed_X" not in nm.anomalous_hall(ti, vals, n_points=128).contributions
+
+
+def test_rashba_ferromagnet_closed_form_names_numeric_route():
+    from symkin.models import rashba_ferromagnet
+    with pytest.raises(CrossedUnavailableError, match="crossed=True"):
+        anomalous_hall(rashba_ferromagnet(), crossed=True)

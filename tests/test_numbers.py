@@ -5,8 +5,8 @@ import sympy as sp
 
 import symkin
 from symkin import conventions as cv
-from symkin import poly
-from symkin.poly import fcancel
+from symkin.algebra import poly
+from symkin.algebra.poly import fcancel
 from symkin.errors import SizeLimitError, SymkinError, UnsupportedModelError, engine_entry
 from symkin.model import Model, exact_numbers
 from symkin.models import M, PAULI, bhz_like, k_x, k_y, ti_surface, v_F

@@ -16,7 +16,7 @@ from symkin.errors import InternalSymbolError, SymkinError, check_no_internal
 from symkin.model import Model
 from symkin.models import BUILTINS
 
-from symkin.poly import fcancel
+from symkin.algebra.poly import fcancel
 
 
 def same(a, b):

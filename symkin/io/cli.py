@@ -111,8 +111,11 @@ def models(fmt):
 @click.option("--operator", "operator", type=str, default=None,
               help="Response of the operator NAME from the model file's [operators] table (instead of "
                    "--observable; --format table).")
+@click.option("--crossed", is_flag=True,
+              help="Add pair skew scattering (crossed X and Psi diagrams, closed form: Dirac cones).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
-def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, stage_timeout, operator, quiet):
+def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, stage_timeout, operator, crossed,
+           quiet):
     """Derive the response of MODEL (built-in name or .toml model file)."""
     from . import common, export, latex, pipeline  # the engine loads on first use
     if n_sample and fmt != "json":
@@ -146,15 +149,16 @@ def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, st
     try:
         if fmt == "latex":
             jobs = jobs or 1
-            stages = pipeline.run_stages(mdl, regime, pipeline.report_tasks(obs), jobs=jobs, progress=progress,
-                                         timeout=stage_timeout)
+            stages = pipeline.plain_keys(pipeline.run_stages(
+                mdl, regime, pipeline.report_tasks(obs, crossed), jobs=jobs, progress=progress, timeout=stage_timeout))
             written.append(step("LaTeX report", lambda: latex.write_latex(
                 mdl, stages, out_dir or "build", regime, obs, source, description)))
             results = {o: stages[f"observable:{o}"] for o in obs
                        if not isinstance(stages.get(f"observable:{o}"), pipeline.Unavailable)}
         else:
-            stages = pipeline.run_stages(mdl, regime, pipeline.observable_tasks(obs), jobs=1, progress=progress,
-                                         timeout=stage_timeout, strict=tuple(f"observable:{o}" for o in obs))
+            stages = pipeline.plain_keys(pipeline.run_stages(
+                mdl, regime, pipeline.observable_tasks(obs, crossed), jobs=1, progress=progress,
+                timeout=stage_timeout, strict=tuple(pipeline.observable_key(o, crossed) for o in obs)))
             results = {o: stages[f"observable:{o}"] for o in obs}
             if fmt == "table":
                 text = step("table", lambda: "\n\n".join(
@@ -181,13 +185,15 @@ def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, st
 @click.option("--band", type=str, default=None, help="Fermi-level regime (default conduction).")
 @click.option("--points", "n", type=click.IntRange(min=1, max=5), default=3, show_default=True,
               help="Number of sample points (epsilon_F = 1, 1.3, 1.8, ... x the regime's sample value).")
-def check(model, band, n):
+@click.option("--crossed", is_flag=True,
+              help="Also compare the pair-skew terms (crossed X, Psi) with the crossed Kubo diagrams.")
+def check(model, band, n, crossed):
     """Closed form vs Fermi-contour solver vs Kubo-Streda: sigma_yx with relative deviations."""
     from ..check import check as run_check, format_rows
     mdl, _, _, file_band = resolve_model(model)
     band = band or file_band
     click.echo(f"sigma_yx of {mdl.name}: closed form, symkin.numeric, symkin.kubo (weak disorder)")
-    rows = run_check(mdl, band, n)
+    rows = run_check(mdl, band, n, crossed=crossed)
     click.echo(format_rows(rows))
     if not all(r.ok for r in rows):
         click.echo("symkin: check FAILED: closed form, numeric chain and Kubo disagree beyond tolerance",

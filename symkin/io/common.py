@@ -8,7 +8,7 @@ import re
 import sympy as sp
 
 from ..observables import anomalous_hall, spin_density, spin_hall, spin_orbit_torque
-from ..poly import ffactor
+from ..algebra.poly import ffactor
 
 SCHEMA = 1
 PAPER = "F. Burgos Atencia, Q. Niu, D. Culcer, Phys. Rev. Research 4, 013001 (2022)"
@@ -28,9 +28,10 @@ def observable_keys(choice):
     return list(OBSERVABLES) if choice == "all" else [choice]
 
 
-def compute_observable(name, model, regime=None):
-    """The :class:`symkin.results.Result` of CLI observable ``name`` ('hall', 'spin', ...)."""
-    return OBSERVABLES[name][2](model, regime=regime)
+def compute_observable(name, model, regime=None, crossed=False):
+    """The :class:`symkin.results.Result` of CLI observable ``name`` ('hall', 'spin', ...); with
+    ``crossed`` the pair-skew contributions crossed_X, crossed_Psi too."""
+    return OBSERVABLES[name][2](model, regime=regime, crossed=crossed)
 
 
 def model_mass(model):

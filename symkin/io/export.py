@@ -59,7 +59,10 @@ def json_document(model, results, regime=None, samples=0, seed=0, source=None):
                  "approximation": r.approximation,
                  "contributions": list(r.contributions), "labels": dict(r.labels),
                  "paper_equations": paper_equations(key, r.contributions),
-                 "expressions": {n: expr_entry(x) for n, x in r.items()}}
+                 "expressions": {n: expr_entry(x) for n, x in r.items()},
+                 # the Fermi-surface variables the expressions are written in (relation and branch)
+                 "definitions": [{"symbol": x.name, "definition": str(dfn), "latex": dfn.latex()}
+                                 for x, dfn in r.definitions.items()]}
         obs[key] = entry
         syms |= r.free_symbols
     doc = {
@@ -171,7 +174,8 @@ def _cell(x, avail, unicode):
 
 def text_table(r, width=None, unicode=None, key=None):
     """A terminal table: one row per contribution and the total (pretty-printed), the paper equation
-    of each closed form, and the approximation."""
+    of each closed form; then the definitions of the Fermi-surface variables (k_F, Lambda_F, ...) the
+    forms are written in, the conditions under which they hold, and the approximation."""
     unicode = unicode_ok() if unicode is None else unicode
     width = width or max(60, min(shutil.get_terminal_size((100, 24)).columns, 160))
     names = [n for n, _ in r.items()]
@@ -198,6 +202,12 @@ def text_table(r, width=None, unicode=None, key=None):
         for j, line in enumerate(lines):
             out.append(f" {n if j == mid else '':<{w1}} {v} {e if j == mid else '':<{w2}} {v} {line}".rstrip())
         out.append(bottom if i == len(rows) - 1 else mid_)
+    if r.definitions:  # the Fermi-surface variables the closed forms are written in (issue 12)
+        out.append("where")
+        out += ["  " + str(d) for d in r.definitions.values()]
+    cond = r.conditions
+    if cond is not sp.true:
+        out += textwrap.wrap("valid for: " + sp.sstr(cond), width=width, subsequent_indent="  ")
     out += textwrap.wrap("approximation: " + r.approximation, width=width)
     return "\n".join(out)
 

@@ -14,7 +14,7 @@ import sympy as sp
 from .. import __version__
 from .. import conventions as cv
 from ..bands import k as _k
-from ..poly import ffactor
+from ..algebra.poly import ffactor
 from ..contributions import formula, paper_equations
 from .common import OBSERVABLES, PAPER, is_matrix, model_mass, safe_filename, split_orders, write_atomic
 from .pipeline import Unavailable
@@ -315,12 +315,54 @@ def latex_report(model, stages, regime=None, observables=("hall",), source=None,
            r"-- the two give the same observables for particle-hole symmetric models):")
     _dist(d, g("skew_distribution"), r"n^{(\mathrm{sk})}", kF, 84)
 
+    _beyond_nca_section(d, [g(f"observable:{o}") for o in observables])
+
     # ---- observables
     for o in observables:
         _observable_section(d, o, g(f"observable:{o}"), model)
 
     d.add("\\end{document}\n")
     return d.text()
+
+
+def _beyond_nca_section(d, results):
+    """The kinetic equations of the mechanisms beyond the paper (issue 14) present in ``results``:
+    pair skew scattering (crossed X, Psi) and third-order skew scattering."""
+    names = set()
+    for r in results:
+        if not isinstance(r, Unavailable):
+            names |= set(getattr(r, "contributions", {}))
+    crossed, third = {"crossed_X", "crossed_Psi"} & names, "skew_third_order" in names
+    if not (crossed or third):
+        return
+    d.add("\\section{Beyond the non-crossing approximation}\n")
+    d.para(r"Projectors $P_a(\mathbf k)$ on the states at energy $\epsilon$, "
+           r"$\mathcal P(\mathbf p) = \mathrm{PV}(\epsilon - H_{\mathbf p})^{-1}$, "
+           r"$\hat\delta(\mathbf q) = \sum_c P_c(\mathbf q)\,\delta(\epsilon-\epsilon^c_{\mathbf q})$; "
+           r"only the parts of the rates antisymmetric under $a\leftrightarrow b$ enter, through a subleading "
+           r"Boltzmann equation beside Eq.~34, and $\langle O\rangle = \sum_{m\mathbf k}O^{mm}_{\mathbf k}n_{\mathbf k}$ "
+           r"for every operator, like $n^{(\mathrm{sk})}$.")
+    lines = []
+    if crossed:
+        lines += [
+            (r"w^{X,A}_{a\to b}", r"-2\pi u_0^4\int_{\mathbf p}\mathrm{Im\,Tr}\big[P_b(\mathbf k')\,\mathcal P(\mathbf p)"
+             r"\,P_a(\mathbf k)\,\hat\delta(\mathbf k+\mathbf k'-\mathbf p)\big]", ""),
+            (r"w^{\Psi,A}_{a\to b}", r"2\pi u_0^4\int_{\mathbf p}\mathrm{Im\,Tr}\big[P_b(\mathbf k')\big(\mathcal P(\mathbf p)"
+             r"\hat\delta(\mathbf p+\mathbf k-\mathbf k') + \hat\delta(\mathbf p)\mathcal P(\mathbf p+\mathbf k-\mathbf k')\big)"
+             r"P_a(\mathbf k)\big]", ""),
+            (r"J_0[n^{X,\Psi}]", r"-J_{X,\Psi}[n^{(-1)}],\quad J_X[n]_{\mathbf k} = \sum_{\mathbf k'}W^X_{\mathbf k\to\mathbf k'}"
+             r"(n_{\mathbf k}+n_{\mathbf k'}),\quad W = \frac{2\pi}{\hbar}\delta(\epsilon-\epsilon')\,w^{A}", "")]
+    if third:
+        lines += [
+            (r"w^{(3)A}_{a\to b}", r"2\pi n_i\langle V^3\rangle\int_{\mathbf p}\mathrm{Im\,Tr}\big[P_b(\mathbf k')"
+             r"\,\hat\delta(\mathbf p)\,P_a(\mathbf k)\big]", ""),
+            (r"J_0[n^{(\mathrm{sk3})}]", r"-J_{(3)}[n^{(-1)}]", "")]
+    d.eqs(lines)
+    if crossed:
+        d.para(r"Pair skew scattering (the crossed X and $\Psi$ diagrams of Ado \emph{et al.}, EPL 111, 37004 (2015)) "
+               r"is of order $u_0^0$, like the side jump; the third-order skew term scales as "
+               r"$n_iV_1^3/(n_iV_0^2)^2$. The crossed terms are checked against the crossed Kubo-Streda diagrams "
+               r"with ladder vertices (\texttt{symkin.kubo\_crossed}).")
 
 
 def _assumption_word(s):
@@ -393,6 +435,10 @@ def _observable_section(d, o, r, model):
                 rhs = joined if len(joined) <= MAX_DISPLAY else rhs
         lines.append((_lhs(r, n), rhs, _tag(eqs.get(n))))
     d.eqs(lines)
+    if r.definitions:  # the Fermi-surface variables of the closed forms (issue 12), one per line
+        d.para("where the Fermi-surface variables are defined by")
+        d.add("\\begin{align*}\n" + " \\\\\n".join(f"& {x.latex()}" for x in r.definitions.values())
+              + "\n\\end{align*}\n")
     xi_form, xi = in_xi(r.total, model)
     if xi_form is not None and key == "sigma_yx":
         M = model_mass(model)

@@ -23,7 +23,9 @@ arrays of scalar expression strings), ``momenta`` (two names, default ``["k_x", 
 ``[parameters]`` (name = assumption string, list of assumption strings, or a table with
 ``assumptions`` and ``description``; allowed assumptions: real, positive, negative, nonnegative,
 nonpositive, nonzero -- every parameter is real), ``[disorder]`` (``type = "white_noise"``,
-``strength`` = a name, default ``u_0``), ``fermi_level`` (a name, default ``epsilon_F``), ``band``
+``strength`` = a name, default ``u_0``; or ``type = "point"`` (alias ``kind``): point impurities with
+density ``n_i``, ``<V^2> = V_0^2``, ``<V^3> = V_1^3``, the names of these three symbols, defaults
+``n_i``, ``V_0``, ``V_1``; adds third-order skew scattering), ``fermi_level`` (a name, default ``epsilon_F``), ``band``
 (default regime: conduction, valence or gap), ``[sample]`` (numeric values of parameters).
 
 ``hbar`` (and the standard symbols ``e``, ``u_0``, ``epsilon_F``) are predefined, positive, and need no
@@ -84,6 +86,7 @@ import sympy as sp
 
 from .. import conventions as cv
 from ..errors import SymkinError
+from ..disorder import PointImpurities
 from ..model import Model, WhiteNoise
 from .expression import FORBIDDEN, MAX_MATRIX, RESERVED, ModelFileError, _is_matrix, parse_expression
 
@@ -234,17 +237,32 @@ def parse_model_file(text, source="<string>") -> "ModelFile":
     dis = doc.get("disorder", {})
     if not isinstance(dis, dict):
         raise E("disorder")("[disorder] must be a table with type = \"white_noise\" and strength = \"u_0\"")
-    extra = set(dis) - {"type", "strength"}
+    dtype = str(dis.get("type", dis.get("kind", "white_noise"))).replace("-", "_").replace(" ", "_").lower()
+    allowed = {"white_noise": ("type", "kind", "strength"),
+               "point": ("type", "kind", "n_i", "V_0", "V_1")}.get("point" if dtype in ("point", "point_impurities")
+                                                                else dtype)
+    if allowed is None:
+        raise E("disorder.type", "disorder")(f"unsupported disorder {dis.get('type', dis.get('kind'))!r} "
+                                              "(\"white_noise\" or \"point\")")
+    extra = set(dis) - set(allowed)
     if extra:
-        raise E(f"disorder.{sorted(extra)[0]}", "disorder")("unknown key (allowed: type, strength)")
-    dtype = str(dis.get("type", "white_noise")).replace("-", "_").replace(" ", "_").lower()
-    if dtype != "white_noise":
-        raise E("disorder.type", "disorder")(f"unsupported disorder {dis.get('type')!r} "
-                                              "(only \"white_noise\")")
-    sname = _check_name(dis.get("strength", "u_0"), E("disorder.strength", "disorder"))
-    u0 = cv.u_0 if sname == "u_0" else sp.Symbol(sname, positive=True)
-    if sname in names and names[sname] != u0:
-        raise E("disorder.strength", "disorder")(f"{sname!r} is declared as a parameter of H")
+        raise E(f"disorder.{sorted(extra)[0]}", "disorder")(f"unknown key (allowed: {', '.join(allowed)})")
+    if "n_i" in allowed:  # point impurities: density n_i, <V^2> = V_0^2, <V^3> = V_1^3 (names)
+        syms = {}
+        for key, assumption in (("n_i", {"positive": True}), ("V_0", {"positive": True}), ("V_1", {"real": True})):
+            nm = _check_name(dis.get(key, key), E(f"disorder.{key}", "disorder"))
+            if nm in names:
+                raise E(f"disorder.{key}", "disorder")(f"{nm!r} is declared as a parameter of H")
+            syms[key] = sp.Symbol(nm, **assumption)
+        disorder = PointImpurities(**syms)
+        dnames = tuple(x.name for x in syms.values())
+    else:
+        sname = _check_name(dis.get("strength", "u_0"), E("disorder.strength", "disorder"))
+        u0 = cv.u_0 if sname == "u_0" else sp.Symbol(sname, positive=True)
+        if sname in names and names[sname] != u0:
+            raise E("disorder.strength", "disorder")(f"{sname!r} is declared as a parameter of H")
+        disorder = WhiteNoise(u0)
+        dnames = (sname,)
 
     # --- Fermi level
     fname = _check_name(doc.get("fermi_level", "epsilon_F"), E("fermi_level"))
@@ -259,7 +277,7 @@ def parse_model_file(text, source="<string>") -> "ModelFile":
     if "hamiltonian" not in doc:
         raise ModelFileError("missing key 'hamiltonian' (the Hamiltonian as a string)", source)
     herr = E("hamiltonian")
-    build_names = {n: s for n, s in names.items() if n not in (sname, fname) and n not in FORBIDDEN
+    build_names = {n: s for n, s in names.items() if n not in (*dnames, fname) and n not in FORBIDDEN
                    or n in params}
     raw = doc["hamiltonian"]
     if isinstance(raw, list):
@@ -297,7 +315,7 @@ def parse_model_file(text, source="<string>") -> "ModelFile":
     if not isinstance(name, str):
         raise E("name")("name must be a string")
     try:
-        model = Model(H, (names[mom[0]], names[mom[1]]), WhiteNoise(u0), name=name, fermi_level=eF,
+        model = Model(H, (names[mom[0]], names[mom[1]]), disorder, name=name, fermi_level=eF,
                       sample=tuple(pairs))
     except SymkinError as exc:
         raise herr(str(exc)) from None

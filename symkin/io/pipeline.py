@@ -73,8 +73,21 @@ def _at(fn):
     return lambda model, regime: fn(model, regime=regime)
 
 
-def _observable_stage(name):
-    return lambda model, regime: compute_observable(name, model, regime)
+def _observable_stage(name, crossed=False):
+    return lambda model, regime: compute_observable(name, model, regime, crossed=crossed)
+
+
+CROSSED = ":crossed"   # stage-key suffix of an observable with pair skew (crossed X, Psi) terms
+
+
+def observable_key(name, crossed=False):
+    """Stage key of CLI observable ``name`` (with the crossed X, Psi terms if ``crossed``)."""
+    return f"observable:{name}" + (CROSSED if crossed else "")
+
+
+def plain_keys(stages):
+    """The stages with the crossed suffix dropped from their keys (what the report and exports read)."""
+    return {k[:-len(CROSSED)] if k.endswith(CROSSED) else k: v for k, v in stages.items()}
 
 
 def regime_info(model, regime):
@@ -99,6 +112,8 @@ STAGES = {
     "side_jump_distribution": ("side-jump distribution n^sj", _at(side_jump_distribution)),
     "skew_distribution": ("skew distribution n^sk", _at(skew_distribution)),
     **{f"observable:{n}": (OBSERVABLES[n][1], _observable_stage(n)) for n in OBSERVABLES},
+    **{f"observable:{n}{CROSSED}": (OBSERVABLES[n][1] + " (NCA + crossed X, Psi)", _observable_stage(n, True))
+       for n in OBSERVABLES},
     "hall_across": ("sigma_yx in every regime",  # the plot: a regime that fails is left out, named
                     lambda model, regime: across_regimes(OBSERVABLES["hall"][2], model, skip_failed=True)),
 }
@@ -115,21 +130,22 @@ REPORT_TASKS = (
 )
 
 
-def report_tasks(observables):
+def report_tasks(observables, crossed=False):
     """Tasks (title, stage keys) of a LaTeX report with the given CLI observables."""
     tasks = list(REPORT_TASKS)
     obs = list(observables)
     if "torque" in obs and "spin" in obs:  # the torque reuses the spin density in one process
-        tasks.insert(1, ("spin density and torque", ("observable:spin", "observable:torque")))
+        tasks.insert(1, ("spin density and torque", (observable_key("spin", crossed),
+                                                     observable_key("torque", crossed))))
         obs = [o for o in obs if o not in ("spin", "torque")]
     for o in obs:
-        tasks.insert(1, (OBSERVABLES[o][1], (f"observable:{o}",)))
+        tasks.insert(1, (OBSERVABLES[o][1], (observable_key(o, crossed),)))
     return tasks
 
 
-def observable_tasks(observables):
+def observable_tasks(observables, crossed=False):
     """Tasks of a table/JSON run: one per observable, in order."""
-    return [(OBSERVABLES[o][1], (f"observable:{o}",)) for o in observables]
+    return [(OBSERVABLES[o][1], (observable_key(o, crossed),)) for o in observables]
 
 
 def _alarm(timeout):

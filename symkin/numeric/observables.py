@@ -15,6 +15,7 @@ import sympy as sp
 
 from .. import conventions as cv
 from ..contributions import labels
+from ..crossed_numeric import crossed_response_numeric
 from ..errors import RegimeError, ShapeError
 from ..regimes import Regime, get_regime
 from ..results import Result
@@ -69,7 +70,7 @@ def pauli():
 
 
 def response(model, values, O, n_points=400, regime=None, *, n_cheb=24, n_sea=None,
-             gauge_seed=None, energy=None, skew="fermi-shell", band=None):
+             gauge_seed=None, energy=None, skew="fermi-shell", band=None, crossed=False):
     r"""Linear response ``delta<O> = sum_mu chi_mu E_mu`` of operators ``O`` (semiclassical chain).
 
     Parameters
@@ -97,6 +98,10 @@ def response(model, values, O, n_points=400, regime=None, *, n_cheb=24, n_sea=No
         Skew prescription, as :meth:`symkin.kinetics.Kinetics.J_skew` (default: the Fermi-shell part
         twice, which equals the non-crossing Kubo result; 'all-shells' adds the shells at
         :math:`\epsilon^m(k_F) \ne E_F`).
+    crossed : bool
+        Add pair skew scattering, the contributions ``crossed_X`` and ``crossed_Psi`` (crossed
+        impurity lines, order u_0^0; isotropic two-band models;
+        :func:`symkin.crossed_numeric.crossed_response_numeric`).
 
     Returns
     -------
@@ -117,6 +122,8 @@ def response(model, values, O, n_points=400, regime=None, *, n_cheb=24, n_sea=No
     Ofs = [cm.operator(o) for o in Ol]
     E = fermi_energy(cm, regime) if energy is None else float(energy)
     parts, diag = chain(cm, Ofs, E, n_points, n_cheb, n_sea or n_points, skew)
+    if crossed:
+        parts.update(crossed_response_numeric(model, E, Ol, values, e=cm.e))
     return Result("response", parts, r"\langle O\rangle", labels(parts, "response"), model=model.name,
                   regime=regime_label(regime, E), extra={"energy": E, "diagnostics": diag, "skew prescription": skew},
                   backend="numeric")
@@ -189,8 +196,8 @@ def anomalous_hall(model, values, n_points=400, regime=None, *, band=None, **kw)
     for key in ("skew_fermi_shell", "skew_other_shells"):
         if key in diag:
             diag[key] = f(diag[key])
-    names = ("intrinsic", "extrinsic", "side_jump", "skew", "fermi_surface")
-    contrib = {n: f(r[n]) for n in names}
+    names = ("intrinsic", "extrinsic", "side_jump", "skew", "fermi_surface", "crossed_X", "crossed_Psi")
+    contrib = {n: f(r[n]) for n in names if n in r.contributions}
     return Result("sigma_yx", contrib, r"\sigma_{yx}", labels(contrib, "sigma_yx"), model=model.name,
                   regime=r.regime, extra={**r.extra, "diagnostics": diag}, backend="numeric")
 
