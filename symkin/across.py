@@ -75,46 +75,58 @@ class AcrossRegimes(Result):
 
     def lambdify(self, backend="numpy"):
         """A vectorised NumPy function ``f(**values)`` -> {name: ndarray} of each contribution and
-        the total, as :meth:`Result.lambdify`: each piece and its condition are compiled and the
-        piece whose conditions hold is taken (first match), NaN where no regime holds.  (NumPy's
-        floating-point warnings of the discarded pieces are silenced.)"""
+        the total, as :meth:`Result.lambdify`: at each point the first regime whose conditions hold
+        is evaluated with its own Result's lambdify (its Fermi-surface variables -- ``k_F``, ... --
+        are that regime's, ``extra['regimes'][name].definitions``), NaN where no regime holds.
+        (NumPy's floating-point warnings of the discarded regimes are silenced.)"""
         if backend != "numpy":
-            return super().lambdify(backend)
-        syms = sorted(self.free_symbols, key=lambda s: s.name)
-        names = [s.name for s in syms]
-        comp = lambda x: sp.lambdify(syms, x, modules="numpy")
-
-        def compile_(x):
-            if isinstance(x, sp.MatrixBase):
-                return [compile_(y) for y in x]
-            pieces = x.args if isinstance(x, sp.Piecewise) else ((x, sp.true),)
-            return [(comp(v), [comp(a) for a in sp.And.make_args(c)]) for v, c in pieces]
-
-        funcs = {n: compile_(x) for n, x in self.items()}
-
-        def run(pieces, args, shape):
-            out = np.full(shape, np.nan, dtype=complex)
-            free = np.ones(shape, dtype=bool)
-            for fv, fcs in pieces:  # the conditions' factors one by one (NumPy's logical_and.reduce
-                c = free.copy()     # does not broadcast a scalar factor with an array one)
-                for fc in fcs:
-                    c &= np.broadcast_to(np.asarray(fc(*args), dtype=bool), shape)
-                if c.any():
-                    v = np.broadcast_to(np.asarray(fv(*args), dtype=complex), shape)
-                    out[c] = v[c]
-                    free &= ~c
-            return out.real if not np.any(out.imag[np.isfinite(out.imag)]) else out
+            raise ValueError("a result across regimes lambdifies with backend='numpy' only")
+        E, eps = self.extra["E_F"], self.extra["fermi_level"]
+        compiled = []
+        names = set()
+        for name, sign, cond in self.extra["pieces"]:
+            g = self.extra["regimes"][name].lambdify()
+            csyms = sorted(cond.free_symbols, key=lambda x: x.name)
+            factors = [sp.lambdify(csyms, c, modules="numpy") for c in sp.And.make_args(cond)]
+            compiled.append((g, sign, [x.name for x in csyms], factors))
+            names |= {E.name if (sign and p == eps.name) else p for p in g.parameters} | {x.name for x in csyms}
+        names = tuple(sorted(names))
+        comps = {n: list(x) if isinstance(x, sp.MatrixBase) else None for n, x in self.items()}
 
         def f(**values):
             missing = [n for n in names if n not in values]
             if missing:
                 raise TypeError(f"missing values for {missing}")
-            args = [np.asarray(values[n], dtype=float) for n in names]
-            shape = np.broadcast(*args).shape if args else ()
+            arrays = {n: np.asarray(values[n], dtype=float) for n in names}
+            shape = np.broadcast(*arrays.values()).shape if arrays else ()
+            out, free = {}, np.ones(shape, dtype=bool)
             with np.errstate(all="ignore"):
-                return {n: np.array([run(p, args, shape) for p in g]) if isinstance(g[0], list)
-                        else run(g, args, shape) for n, g in funcs.items()}
-        f.parameters = tuple(names)
+                for g, sign, cnames, factors in compiled:
+                    c = free.copy()
+                    for fc in factors:
+                        c &= np.broadcast_to(np.asarray(fc(*[arrays[n] for n in cnames]), dtype=bool), shape)
+                    if not c.any():
+                        continue
+                    vals = {**values, **{k: np.broadcast_to(v, shape) for k, v in arrays.items()}}
+                    if sign:
+                        vals[eps.name] = sign * vals[E.name]
+                    res = g(**vals)
+                    for n, y in res.items():
+                        y = np.asarray(y)
+                        lead = (len(comps[n]),) if comps[n] else ()   # vector: leading component axis
+                        if lead and y.ndim == len(lead) and shape:
+                            # a constant vector (its entries do not broadcast to the points): at one
+                            # point where the regime holds, then broadcast
+                            at = tuple(np.argwhere(c)[0])
+                            y = np.asarray(g(**{k: (v[at] if np.ndim(v) else v) for k, v in vals.items()})[n])
+                            y = y.reshape(lead + (1,) * len(shape))
+                        y = np.broadcast_to(y, lead + shape)
+                        if n not in out:
+                            out[n] = np.full(y.shape, np.nan, dtype=y.dtype if np.iscomplexobj(y) else float)
+                        out[n][..., c] = y[..., c]
+                    free &= ~c
+            return out
+        f.parameters = names
         return f
 
 
@@ -145,6 +157,7 @@ def across_regimes(fn, model, skip_failed=False, **kwargs):
     if not per:
         raise SymkinError(f"{model.name}: no regime could be derived ({'; '.join(f'{k}: {v}' for k, v in failed.items())})")
     pieces = kept
+    kept_names = list(per)
     results = list(per.values())
     names = []
     for res in results:
@@ -159,7 +172,8 @@ def across_regimes(fn, model, skip_failed=False, **kwargs):
     label = RegimeLabel("all regimes: " + ", ".join(per))
     return AcrossRegimes(first.quantity, contrib, first.symbol,
                          {k: v for res in results for k, v in res.labels.items()}, first.approximation,
-                         model=model.name, regime=label, extra={"regimes": per, "E_F": E, "unavailable": failed},
+                         model=model.name, regime=label, extra={"regimes": per, "E_F": E, "unavailable": failed, "fermi_level": model.fermi_level,
+                                "pieces": tuple((n, r.sign if sub else 0, c) for n, (r, sub, c) in zip(kept_names, pieces))},
                          backend=first.backend)
 
 
