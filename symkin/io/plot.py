@@ -45,12 +45,12 @@ def plot_hall(model, r, out_dir, regime=None, n=400):
     fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=120)
     styles = [("--", 2.6), (":", 2.2), ("-.", 1.6), ((0, (6, 2, 1, 2)), 1.4), ((0, (1, 1)), 1.2)]
     drawn = []
-    for i, (name, x) in enumerate(r.items()):
-        x = sp.sympify(x / unit)
-        f = sp.lambdify(model.fermi_level, x.xreplace({s: base[s.name] for s in x.free_symbols
-                                                        if s.name in base}), "numpy")
-        with np.errstate(all="ignore"):
-            y = np.real(np.broadcast_to(np.asarray(f(eps), dtype=complex), eps.shape))
+    # the Result's own lambdify: it evaluates Fermi-surface variables (k_F, ...) on their branch
+    with np.errstate(all="ignore"):
+        ys = r.lambdify()(**{**base, model.fermi_level.name: eps})
+    unit_value = value_at(unit, base)
+    for i, (name, _) in enumerate(r.items()):
+        y = np.real(np.broadcast_to(np.asarray(ys[name], dtype=complex), eps.shape)) / unit_value
         lab = "total" if name == "total" else f"{name.replace('_', ' ')} ({r.labels.get(name, name)})"
         same = [other for other, yo in drawn if np.allclose(y, yo, rtol=1e-9, atol=1e-12)]
         if same:
