@@ -281,8 +281,12 @@ def anomalous_hall(model: Model, regime=None, skew="fermi-shell", crossed=False)
     (:math:`n^{sj}` from J_E) and ``skew`` (:math:`n^{sk}`).
 
     Computed as :func:`response` of :math:`\hat v_y = \hbar^{-1}\partial H/\partial k_y` with
-    :math:`j = -e\langle v\rangle` (one mechanism for every observable).
+    :math:`j = -e\langle v\rangle` (one mechanism for every observable).  ``regime="all"``: each
+    contribution a Piecewise over every regime (:func:`symkin.across.across_regimes`).
     """
+    if isinstance(regime, str) and regime == "all":
+        from .across import across_regimes
+        return across_regimes(anomalous_hall, model, skew=skew, crossed=crossed)
     r = response(model, model.velocity_operator()[1], regime, skew, crossed)
     pick = {"intrinsic": "intrinsic", "extrinsic": "extrinsic", "side_jump": "side_jump", "skew": "skew"}
     for extra in ("skew_third_order", "crossed_X", "crossed_Psi"):  # issue 14
@@ -311,9 +315,13 @@ def hall_angle(model: Model, regime=None):
 
 @engine_entry
 def spin_density(model: Model, regime=None, skew="fermi-shell", crossed=False) -> Result:
-    r"""Spin density :math:`\langle\mathbf s\rangle` (Pauli matrices, no :math:`\hbar/2`), Eqs. 87-104."""
+    r"""Spin density :math:`\langle\mathbf s\rangle` (Pauli matrices, no :math:`\hbar/2`), Eqs. 87-104.
+    ``regime="all"``: a Piecewise over every regime (:func:`symkin.across.across_regimes`)."""
     if model.n_bands != 2:
         raise ShapeError("spin_density uses the Pauli matrices of a 2x2 model")
+    if isinstance(regime, str) and regime == "all":
+        from .across import across_regimes
+        return across_regimes(spin_density, model, skew=skew, crossed=crossed)
     r = response(model, PAULI, regime, skew, crossed)
     return Result("spin density <s>", dict(r.contributions), r"\langle\mathbf{s}\rangle",
                   labels_of(r.contributions, "spin_density"), model=model.name, regime=r.regime,

@@ -4,6 +4,7 @@ All CLI runs of this module are started at once by one module fixture (they run 
 in-process Python-API derivations they are compared against), so the module costs about one TI
 derivation of wall time.
 """
+import io
 import json
 import os
 import pathlib
@@ -37,6 +38,11 @@ def bad_model(tmp, name, h):
     return str(path)
 
 
+#: built-ins whose `--observable all` LaTeX report is asserted to compile in <= 20 pages (measured on
+#: faces after the fsvars merge: 6, 6, 8, 6 pages; bhz-like 21 s, 32 kB with 7 size notes)
+REPORT_PAGE_MODELS = ("ti-surface", "massive-dirac", "bhz-like", "rashba-ferromagnet")
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cli")
@@ -46,6 +52,8 @@ def runs(tmp_path_factory):
         "latex": ["derive", "ti-surface", "--format", "latex", "--out", str(tmp / "tex"), "--plot"],
         "table_file": ["derive", os.path.join(ROOT, "derivations", "massive_dirac.toml"), "--band", "gap"],
         "models": ["models"],
+        **{f"all_{m}": ["derive", m, "--observable", "all", "--format", "latex", "--out", str(tmp / f"all_{m}"), "-q"]
+           for m in REPORT_PAGE_MODELS},
         "bad_option": ["derive", "ti-surface", "--format", "pdf"],
         "import": ["derive", bad_model(tmp, "import", f"__import__('os').system('touch {flag}')")],
         "nonhermitian": ["derive", bad_model(tmp, "nonherm", "Matrix([[0, 1], [0, 0]])*k_x"), "--format", "json"],
@@ -265,10 +273,32 @@ def test_latex_report_compiles(runs, tex, tmp_path):
     assert (tmp_path / "r.pdf").stat().st_size > 10_000
 
 
+def _pdflatex_pages(tex_path):
+    """Compile with pdflatex; returns the number of pages from "Output written on X.pdf (N pages"."""
+    r = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex_path.name], cwd=tex_path.parent,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout[-2000:]
+    m = re.search(r"Output written on .*?\((\d+) pages?", r.stdout.replace("\n", ""))
+    assert m, r.stdout[-1000:]
+    return int(m.group(1))
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
+@pytest.mark.parametrize("name", REPORT_PAGE_MODELS)
+def test_all_observables_report_compiles_in_at_most_20_pages(runs, name):
+    """Issue 12: the `--observable all` LaTeX report compiles, <= 20 pages, no line near TeX's buffer."""
+    r = runs[f"all_{name}"]
+    assert r.returncode == 0, r.stderr
+    (tex,) = (runs["tmp"] / f"all_{name}").glob("*.tex")
+    assert max(map(len, tex.read_text().splitlines())) <= 1000
+    assert 1 <= _pdflatex_pages(tex) <= 20
+
+
 def test_plot_written(runs):
-    png = runs["tmp"] / "tex" / "ti_surface_sigma_yx.png"
-    data = png.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    for png in ("ti_surface_sigma_yx.png", "ti_surface_sigma_yx_vs_EF.png"):
+        data = (runs["tmp"] / "tex" / png).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    assert not list((runs["tmp"] / "tex").glob("*.tmp"))   # atomic writes leave no temporary file
 
 
 def test_progress_on_stderr(runs):
@@ -409,3 +439,43 @@ def test_four_band_spin_hall_and_unknown_operator(tmp_path, args, msg):
 def test_operator_needs_a_model_file():
     p = _run("derive", "ti-surface", "--operator", "s_x", "-q")
     assert p.returncode == 2 and "--operator needs a model file" in p.stderr
+
+
+# ------------------------------------------------------------------------------ output phase (issue 12 item 4)
+def test_unwritable_out_is_reported_before_any_derivation(capsys, tmp_path, monkeypatch):
+    from symkin.io import cli, pipeline
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+
+    def no_derivation(*a, **k):
+        raise AssertionError("a derivation started before --out was checked")
+    monkeypatch.setattr(pipeline, "run_stages", no_derivation)
+    for fmt in ("latex", "json"):
+        with pytest.raises(SystemExit) as exc:
+            cli.main(["derive", "ti-surface", "--format", fmt, "--out", str(blocker / "sub")])
+        assert exc.value.code == 2
+        err = capsys.readouterr().err
+        assert "--out" in err and "cannot write there" in err and err.count("\n") == 1
+
+
+def test_a_slow_formatting_step_stops_with_one_message_naming_it(monkeypatch):
+    import time
+    from symkin.errors import SymkinError
+    from symkin.io.pipeline import Progress, output_step
+    buf = io.StringIO()
+    with pytest.raises(SymkinError, match=r"^LaTeX report: timed out after 0.2 s \(--stage-timeout\)"):
+        output_step("LaTeX report", lambda: time.sleep(30), Progress(stream=buf, delay=0), timeout=0.2)
+    assert output_step("table", lambda: "ok", timeout=5) == "ok"
+
+
+def test_atomic_write_replaces_whole_files_or_nothing(tmp_path):
+    from symkin.io.common import write_atomic
+    path = tmp_path / "r.tex"
+    write_atomic(str(path), "first")
+    write_atomic(str(path), b"second")
+    assert path.read_text() == "second"
+    with pytest.raises(UnicodeEncodeError):
+        write_atomic(str(path), "bad \udc80 surrogate")    # fails while writing: the old file stays
+    assert path.read_text() == "second" and [p.name for p in tmp_path.iterdir()] == ["r.tex"]
+    (tmp_path / "plain").write_text("x")
+    assert path.stat().st_mode == (tmp_path / "plain").stat().st_mode    # permissions as open() gives

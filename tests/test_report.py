@@ -251,3 +251,21 @@ def test_huge_expressions_fall_back_to_text(model, stages, tmp_path):
     tex = latex_report(model, st)
     assert environments_balanced(tex) and "too long to typeset; SymPy form" in tex
     assert "\\tau_{\\mathrm{tr}} =$" in tex and max(map(len, tex.splitlines())) < 2 * len(sp.sstr(huge)) + 100
+
+
+def test_no_line_near_tex_buffer_and_huge_expressions_get_a_size_note(model, stages):
+    """Issue 12 item 4: an expression too large to typeset is a one-line note with its size, and no
+    .tex line exceeds 1000 characters (TeX's buffer is ~200k)."""
+    huge = sum(sp.sqrt(M + j * eF + k) / (j + v_F) ** 2 for j in range(1, 2500))
+    long_line = sp.Add(*[sp.Symbol(f"a{j}") * M ** j for j in range(1, 95)])   # display math, one line
+    assert 1000 < len(sp.latex(long_line)) <= 1500
+    st = {**stages, "transport_time": huge, "scattering_time": long_line}
+    tex = latex_report(model, st)
+    assert environments_balanced(tex) and max(map(len, tex.splitlines())) <= 1000
+    assert re.search(r"expression too large to typeset \(more than 20,000 nodes", tex)
+    assert "a_{94}" in tex and sp.sstr(huge)[:40] not in tex
+    from symkin.io.latex import wrap_lines
+    for line in ("x " * 3000, "\\alpha" * 500, "{}" * 1500):
+        wrapped = wrap_lines(line)
+        assert max(map(len, wrapped.splitlines())) <= 1000
+        assert wrapped.replace("\n", "").replace(" ", "") == line.replace(" ", "")

@@ -96,7 +96,8 @@ def models(fmt):
               help="table: terminal table; latex: standalone .tex report; json: for numeric codes.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Output directory (latex: default build/; table/json: default stdout).")
-@click.option("--plot", is_flag=True, help="Also write a PNG of sigma_yx by mechanism vs xi = M/epsilon_F.")
+@click.option("--plot", is_flag=True, help="Also write PNGs of sigma_yx by mechanism: vs xi = M/epsilon_F in the "
+              "regime, and vs E_F across every regime (band edges and the gap).")
 @click.option("--band", type=str, default=None,
               help="Fermi-level regime by name (conduction, valence, gap, lower, lower-annulus, both, ...; default: the model file's band, else conduction or the highest window).")
 @click.option("--sample", "n_sample", type=click.IntRange(min=0, max=100000), default=0,
@@ -117,7 +118,6 @@ def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, st
            quiet):
     """Derive the response of MODEL (built-in name or .toml model file)."""
     from . import common, export, latex, pipeline  # the engine loads on first use
-    from .plot import plot_hall
     if n_sample and fmt != "json":
         raise click.UsageError("--sample applies to --format json only")
     if plot:
@@ -139,14 +139,20 @@ def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, st
         obs = [o for o in obs if o != "spin-hall"]
         click.echo(f"symkin: note: spin-hall skipped ({mdl.n_bands} x {mdl.n_bands} model: define its "
                    "spin operator under [operators] and use --operator)", err=True)
+    if fmt == "latex" or out_dir or plot:  # an unwritable --out fails now, not after the derivation
+        common.check_out_dir(out_dir or ("build" if fmt == "latex" else "."))
     progress = pipeline.Progress(enabled=not quiet)
     written = []
+
+    def step(title, fn):
+        return pipeline.output_step(title, fn, progress, stage_timeout)
     try:
         if fmt == "latex":
             jobs = jobs or 1
             stages = pipeline.plain_keys(pipeline.run_stages(
                 mdl, regime, pipeline.report_tasks(obs, crossed), jobs=jobs, progress=progress, timeout=stage_timeout))
-            written.append(latex.write_latex(mdl, stages, out_dir or "build", regime, obs, source, description))
+            written.append(step("LaTeX report", lambda: latex.write_latex(
+                mdl, stages, out_dir or "build", regime, obs, source, description)))
             results = {o: stages[f"observable:{o}"] for o in obs
                        if not isinstance(stages.get(f"observable:{o}"), pipeline.Unavailable)}
         else:
@@ -155,32 +161,19 @@ def derive(model, observable, fmt, out_dir, plot, band, n_sample, seed, jobs, st
                 timeout=stage_timeout, strict=tuple(pipeline.observable_key(o, crossed) for o in obs)))
             results = {o: stages[f"observable:{o}"] for o in obs}
             if fmt == "table":
-                text = "\n\n".join(export.text_table(results[o], key=common.OBSERVABLES[o][0]) for o in obs) + "\n"
+                text = step("table", lambda: "\n\n".join(
+                    export.text_table(results[o], key=common.OBSERVABLES[o][0]) for o in obs) + "\n")
             else:
-                progress.start("JSON export" + (f" with {n_sample} sample points" if n_sample else ""))
-                doc = export.json_document(mdl, results, regime, samples=n_sample, seed=seed, source=source)
-                text = json.dumps(doc, indent=1, allow_nan=False) + "\n"
-                progress.done("JSON export" + (f" with {n_sample} sample points" if n_sample else ""))
+                title = "JSON export" + (f" with {n_sample} sample points" if n_sample else "")
+                text = step(title, lambda: json.dumps(export.json_document(
+                    mdl, results, regime, samples=n_sample, seed=seed, source=source), indent=1, allow_nan=False) + "\n")
             if out_dir:
-                os.makedirs(out_dir, exist_ok=True)
                 path = os.path.join(out_dir, common.safe_filename(mdl.name) + (".txt" if fmt == "table" else ".json"))
-                with open(path, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-                written.append(path)
+                written.append(common.write_atomic(path, text))
             else:
                 click.echo(text, nl=False)
         if plot:
-            r = results.get("hall")
-            if r is None and fmt == "latex" and "hall" in obs:
-                r = stages.get("observable:hall")      # not available: no second attempt
-            if r is None:
-                progress.start("sigma_yx for the plot")
-                r = pipeline.run_task(["observable:hall"], mdl, regime, stage_timeout)[0]["observable:hall"]
-                progress.done("sigma_yx for the plot")
-            if isinstance(r, pipeline.Unavailable):
-                click.echo(f"symkin: no plot: sigma_yx {r}", err=True)
-            else:
-                written.append(plot_hall(mdl, r, out_dir or ".", regime))
+            written += _plots(mdl, regime, fmt, obs, results, stages, out_dir or ".", stage_timeout, progress, step)
     finally:
         progress.close()
     for p in written:
@@ -209,6 +202,33 @@ def check(model, band, n, crossed):
     return 0
 
 
+def _plots(mdl, regime, fmt, obs, results, stages, out_dir, stage_timeout, progress, step):
+    """--plot: sigma_yx by mechanism vs xi (or epsilon_F) in the chosen regime, and sigma_yx vs E_F
+    across every regime (band edges and the gap); returns the paths written."""
+    from . import pipeline
+    from .plot import plot_across, plot_hall
+    written = []
+
+    def draw(key, title, plot_fn, r=None):
+        if r is None:
+            progress.start(title)
+            r = pipeline.run_task([key], mdl, regime, stage_timeout)[0][key]
+            progress.done(title)
+        if isinstance(r, pipeline.Unavailable):
+            click.echo(f"symkin: no plot: {title} {r}", err=True)
+        else:
+            for name, why in r.extra.get("unavailable", {}).items():
+                click.echo(f"symkin: note: {title}: regime {name} left out of the plot ({why})", err=True)
+            written.append(step(f"plot of {title}", lambda: plot_fn(mdl, r, out_dir, regime)))
+    r = results.get("hall")
+    if r is None and fmt == "latex" and "hall" in obs:
+        r = stages.get("observable:hall")      # not available: no second attempt
+    draw("observable:hall", "sigma_yx", plot_hall, r)
+    if mdl.n_bands == 2:
+        draw("hall_across", "sigma_yx in every regime", plot_across)
+    return written
+
+
 def _need_matplotlib():
     """--plot needs the optional matplotlib: one clear error (with the remedy) when it is missing."""
     import importlib.util
@@ -230,10 +250,8 @@ def _derive_operator(spec, mdl, name, regime, fmt, out_dir, plot):
     r = response(mdl, O, regime)
     text = export.text_table(r) + "\n"
     if out_dir:
-        os.makedirs(out_dir, exist_ok=True)
-        path = os.path.join(out_dir, common.safe_filename(f"{mdl.name}_{name}") + ".txt")
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        common.check_out_dir(out_dir)
+        path = common.write_atomic(os.path.join(out_dir, common.safe_filename(f"{mdl.name}_{name}") + ".txt"), text)
         click.echo(f"wrote {path}", err=True)
     else:
         click.echo(text, nl=False)

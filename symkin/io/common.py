@@ -76,3 +76,41 @@ def value_at(expr, values):
     if missing:
         raise ValueError(f"no value for {missing}")
     return float(sp.N(expr.xreplace({x: sp.Float(by_name[x.name]) for x in expr.free_symbols})))
+
+
+def write_atomic(path, data):
+    """Write ``data`` (str or bytes) to ``path`` atomically: a temporary file in the same directory,
+    then :func:`os.replace` (a reader never sees a half-written file, an interrupted run leaves the
+    previous file).  Returns the path."""
+    import os
+    import tempfile
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=d)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)   # as open() would (mkstemp makes 0600)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def check_out_dir(out_dir):
+    """Create ``out_dir`` if needed and check that a file can be written there, before any
+    derivation starts; raises :class:`symkin.errors.SymkinError` naming the directory and the cause."""
+    import os
+    import tempfile
+    from ..errors import SymkinError
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".symkin-check.", dir=out_dir)
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        raise SymkinError(f"--out {out_dir}: cannot write there ({exc.strerror or exc}); choose a "
+                          "writable directory") from None

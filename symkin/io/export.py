@@ -21,7 +21,7 @@ from .. import __version__
 from .. import conventions as cv
 from ..regimes import get_regime
 from ..contributions import paper_equations
-from .common import OBSERVABLES, PAPER, SCHEMA, is_matrix, split_orders, value_at
+from .common import OBSERVABLES, PAPER, SCHEMA, is_matrix, split_orders, value_at, write_atomic
 from .plot import plot_hall
 
 def expr_entry(x):
@@ -215,13 +215,11 @@ def text_table(r, width=None, unicode=None, key=None):
 def write_exports(model, results, out_dir, stem, source=None):
     """JSON document (5 sample points), the sigma_yx PNG and the text tables of ``results``
     ({observable: Result}, keys as :data:`OBSERVABLES`) in ``out_dir``; returns the paths written."""
-    paths = [os.path.join(out_dir, f"{stem}.json")]
-    with open(paths[-1], "w") as fh:
-        json.dump(json_document(model, results, samples=5, source=source), fh, indent=1)
+    paths = [write_atomic(os.path.join(out_dir, f"{stem}.json"),
+                          json.dumps(json_document(model, results, samples=5, source=source), indent=1))]
     if "hall" in results:
         paths.append(plot_hall(model, results["hall"], out_dir))
-    paths.append(os.path.join(out_dir, f"{stem}.txt"))
-    with open(paths[-1], "w") as fh:  # the terminal tables (what `symkin derive ... --format table` prints)
-        fh.write("\n\n".join(text_table(r, key=OBSERVABLES[o][0], unicode=False)
-                              for o, r in results.items()) + "\n")
+    # the terminal tables (what `symkin derive ... --format table` prints)
+    paths.append(write_atomic(os.path.join(out_dir, f"{stem}.txt"), "\n\n".join(
+        text_table(r, key=OBSERVABLES[o][0], unicode=False) for o, r in results.items()) + "\n"))
     return paths

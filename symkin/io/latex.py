@@ -16,7 +16,7 @@ from .. import conventions as cv
 from ..bands import k as _k
 from ..algebra.poly import ffactor
 from ..contributions import formula, paper_equations
-from .common import OBSERVABLES, PAPER, is_matrix, model_mass, safe_filename, split_orders
+from .common import OBSERVABLES, PAPER, is_matrix, model_mass, safe_filename, split_orders, write_atomic
 from .pipeline import Unavailable
 
 def _lam_form(expr, d2, lam):
@@ -59,18 +59,71 @@ def tex_escape(s):
 MAX_DISPLAY = 1500
 
 
+#: expressions with more tree nodes than this, or whose SymPy text is longer than MAX_TEXT
+#: characters, are not printed at all: a placeholder states their size (pages of raw code help no
+#: one, and formatting megabytes of LaTeX takes minutes)
+MAX_NODES = 20000
+MAX_TEXT = 6000
+
+#: no line of the report is longer than this (TeX's input buffer is ~200k characters)
+MAX_LINE = 1000
+
+
 class _Long(str):
-    """LaTeX of an expression too long to display; carries the expression for a text rendering."""
+    """LaTeX of an expression too long to display; carries the expression for a text rendering
+    (``expr``) or, when too large even for that, its size (``size``: a sentence)."""
     expr = None
+    size = None
+
+
+def _nodes(x, cap=MAX_NODES + 1):
+    """Number of nodes of ``x`` (each matrix entry counted), stopping at ``cap`` (cheap on huge trees)."""
+    n = 0
+    for y in (x if isinstance(x, sp.MatrixBase) else [x]):
+        for _ in sp.preorder_traversal(sp.sympify(y)):
+            n += 1
+            if n >= cap:
+                return n
+    return n
 
 
 def _L(x):
+    if isinstance(x, sp.Basic) or is_matrix(x):
+        n = _nodes(x)
+        if n > MAX_NODES:
+            out = _Long("")
+            out.size = f"more than {MAX_NODES:,} nodes in its expression tree"
+            return out
     tex = sp.latex(x)
     if len(tex) <= MAX_DISPLAY:
         return tex
     out = _Long(tex)
-    out.expr = x
+    text = sp.sstr(x)
+    if len(text) > MAX_TEXT:
+        out.size = f"{len(tex):,} characters of LaTeX, {len(text):,} of SymPy text"
+    else:
+        out.expr = text
     return out
+
+
+def wrap_lines(text, width=MAX_LINE):
+    """Break every line longer than ``width`` at a space (else before a control word, else between
+    two non-letters) so that no line of a .tex file approaches TeX's buffer size; a line break is a
+    space to TeX, ignored in math mode."""
+    out = []
+    for line in text.split("\n"):
+        while len(line) > width:
+            cut = line.rfind(" ", width // 2, width)
+            if cut < 0:
+                cut = next((i for i in range(width, width // 2, -1) if line[i] == "\\" and line[i - 1] != "\\"
+                            and line[i + 1:i + 2].isalpha()), -1)
+            if cut < 0:
+                cut = next((i for i in range(width, width // 2, -1) if not line[i - 1].isalpha()
+                            and not line[i].isalpha() and line[i - 1] != "\\"), width)
+            out.append(line[:cut])
+            line = line[cut:].lstrip(" ") if line[cut:cut + 1] == " " else line[cut:]
+        out.append(line)
+    return "\n".join(out)
 
 
 def _tag(n, note=""):
@@ -112,17 +165,20 @@ class _Doc:
             body = " \\\\\n".join(f"{l} &= {r}{t}" for l, r, t in short)
             self.parts.append("\\begin{align*}\n" + body + "\n\\end{align*}\n")
         for lhs, rhs, tag in lines:
-            if isinstance(rhs, _Long):  # too long for display math: SymPy's str form, wrapped
-                note = tag.replace(r" \tag*{", " ").replace("}", "") if tag else ""
+            note = tag.replace(r" \tag*{", " ").replace("}", "") if tag else ""
+            if isinstance(rhs, _Long) and rhs.size:  # too large to print: its size only
+                self.parts.append(f"${lhs}$: \\emph{{expression too large to typeset ({rhs.size})}}{note}; "
+                                  "its exact form is in the JSON export (\\texttt{--format json}).\n")
+            elif isinstance(rhs, _Long):  # too long for display math: SymPy's str form, wrapped
                 self.parts.append(f"${lhs} =$ (too long to typeset; SymPy form){note}:\n"
                                   "\\begin{flushleft}\\footnotesize\\ttfamily\n"
-                                  + tex_escape(sp.sstr(rhs.expr)) + "\n\\end{flushleft}\n")
+                                  + tex_escape(rhs.expr) + "\n\\end{flushleft}\n")
 
     def na(self, what, value):
         self.parts.append(f"\\emph{{{tex_escape(what)}: {tex_escape(str(value))}.}}\n")
 
     def text(self):
-        return "\n".join(self.parts)
+        return wrap_lines("\n".join(self.parts))
 
 
 def latex_report(model, stages, regime=None, observables=("hall",), source=None, description=""):
@@ -403,6 +459,4 @@ def write_latex(model, stages, out_dir, regime=None, observables=("hall",), sour
     """Write ``out_dir/<model name>.tex``; returns the path."""
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, safe_filename(model.name) + ".tex")
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(latex_report(model, stages, regime, observables, source, description))
-    return path
+    return write_atomic(path, latex_report(model, stages, regime, observables, source, description))

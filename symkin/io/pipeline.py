@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..across import across_regimes
 from ..bands import bands
 from ..errors import SymkinError
 from ..fermi import density_of_states, fermi_wavevector
@@ -113,6 +114,8 @@ STAGES = {
     **{f"observable:{n}": (OBSERVABLES[n][1], _observable_stage(n)) for n in OBSERVABLES},
     **{f"observable:{n}{CROSSED}": (OBSERVABLES[n][1] + " (NCA + crossed X, Psi)", _observable_stage(n, True))
        for n in OBSERVABLES},
+    "hall_across": ("sigma_yx in every regime",  # the plot: a regime that fails is left out, named
+                    lambda model, regime: across_regimes(OBSERVABLES["hall"][2], model, skip_failed=True)),
 }
 
 
@@ -184,6 +187,23 @@ def run_task(keys, model, regime, timeout=None, strict=()):
                 raise
             out[key] = Unavailable(f"{type(exc).__name__}: {one_line(exc)}")
     return out, time.monotonic() - t0
+
+
+def output_step(title, fn, progress=None, timeout=None):
+    """Run one formatting step ``fn()`` (LaTeX, table, JSON, plot) under the progress display and
+    the per-stage time limit of the derivation; a step that exceeds it stops the run with one
+    :class:`SymkinError` naming the step (not a silent wait)."""
+    progress = progress or Progress(enabled=False)
+    progress.start(title)
+    try:
+        with _alarm(timeout):
+            out = fn()
+    except StageTimeout as exc:
+        progress.done(title, " (timed out)")
+        raise SymkinError(f"{title}: {exc} (--stage-timeout); the expressions are too large to format "
+                          "in time: raise --stage-timeout, or choose another --format / --observable") from None
+    progress.done(title)
+    return out
 
 
 def one_line(exc):
