@@ -280,7 +280,10 @@ class Result:
             for n, g in funcs.items():
                 if isinstance(g, list):
                     y = [gi(*args) for gi in g]
-                    out[n] = np.array(np.broadcast_arrays(*y)) if backend != "mpmath" else y
+                    if backend != "mpmath":  # components x points, constants broadcast to the points
+                        shape = np.broadcast(*all_args).shape if all_args else ()
+                        y = np.array([np.broadcast_to(yi, np.broadcast_shapes(np.shape(yi), shape)) for yi in y])
+                    out[n] = y
                 else:
                     y = g(*args)
                     out[n] = np.broadcast_to(y, np.broadcast(*all_args).shape if all_args else ()) if backend == "numpy" else y

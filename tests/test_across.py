@@ -96,3 +96,16 @@ def test_a_failing_regime_raises_or_is_left_out_and_named():
     assert list(r.extra["unavailable"]) == ["gap"] and "gap" not in r.extra["regimes"]
     tot = r.lambdify()(E_F=np.array([-0.3, 0.3, 1.5]), **TI_POINT)["total"]
     assert np.isfinite(tot[0]) and np.isnan(tot[1]) and np.isfinite(tot[2])
+
+
+def test_lambdify_vector_of_constants_over_points():
+    """A vector result with constant components (the TI spin density in the gap, Eq. 96's Fermi-sea
+    term only) evaluates to components x points, NaN only at the points outside the gap."""
+    s = spin_density(ti_surface(), regime="gap")
+    ef = np.array([0.1, 0.2, 0.5, 0.9])
+    out = s.lambdify()(e=1.0, hbar=1.0, v_F=1.0, M=0.6, epsilon_F=ef, u_0=0.1, E_x=1.0, E_y=0.0)
+    tot = out["total"]
+    assert tot.shape == (3, 4)
+    want = 1 / (4 * np.pi)  # e E_x/(4 pi hbar v_F), Eq. 96 in the gap
+    assert np.allclose(tot[0, :3], want, rtol=1e-12) and np.allclose(tot[1:, :3], 0)
+    assert np.isnan(tot[:, 3]).all()
