@@ -381,7 +381,9 @@ class RingSet(ClosedForms):
         built in seconds, but the diagonal entries of the 2 x 2 system per harmonic are ~1000/1500-term
         fractions in (r_1, r_2, epsilon_F) and its elimination exceeds MAX_TERMS (518 226 terms); with
         the triangular relations :math:`r_i^2 = (\sigma_i W - b)/2a`, :math:`W^2 = b^2 - 4ac` the
-        shell averages do not finish in 280 s.  The Fermi-sea term needs no solve (closed form in
+        shell averages do not finish in 280 s; with opaque symbols for the 2 x 2 entries the solves of
+        n^(-1) and n^sj finish (54 s) but the collision integral of S_ext (J_sk) passes 161 060 terms.
+        The Fermi-sea term needs no solve (closed form in
         the radii :math:`k_{F,i}`, :func:`symkin.observables.fermi_sea`)."""
         n = sum(c for _, c in self.regime.circles)
         if n > 1 and self._linear() is None:
