@@ -279,6 +279,9 @@ class RingSet(ClosedForms):
                 g = g.xreplace({ring.r: Lam / rb})
             else:
                 rels.append((ring.r, sp.expand((Lam**2 - a) / b)))
+        elif self._shell_lambda(ring) is not None:
+            Lam = self._shell_lambda(ring)  # several Fermi circles: Lambda = +-(E_F - d0(r)), no radical
+            rep[ring.Lam] = Lam
         elif sp.expand(dz) == 0 and g != 0:
             Lam = int(np.sign(float(self.num(g).real))) * g
             rep[ring.Lam] = Lam
@@ -355,18 +358,41 @@ class RingSet(ClosedForms):
         self._cache[key] = rep
         return rep
 
+    def _several_circles(self):
+        """True when the regime has several Fermi circles and no shell parametrisation (:meth:`_linear`)."""
+        return sum(c for _, c in self.regime.circles) > 1 and self._linear() is None
+
+    def _shell_lambda(self, ring):
+        r"""On a Fermi circle of a regime with several circles (:meth:`_several_circles`):
+        :math:`\Lambda = \pm(E_F - d_0(r))` (upper/lower band), a polynomial in the radius, so the ring
+        algebra needs no radical :math:`\Lambda` and no relation: every quantity of the chain is a
+        rational function of the radii :math:`r_i` and :math:`\epsilon_F` (exact on the Fermi shell,
+        where :math:`P(r_i^2) = 0` holds; the relation is never expanded).  None elsewhere."""
+        if not self._several_circles() or ring.shell is None or self.shell_key(ring.shell) != ("E_F",):
+            return None
+        sgn = 1 if ring.band == 0 else -1
+        return sp.expand(sgn * (self.E_F - self._d0.subs(k, ring.r)))
+
     def require_closed_form(self):
-        """Refuse, at once, a regime the closed-form chain cannot finish: several Fermi circles of a
-        model without shell parametrisation (:meth:`_linear`), e.g. bhz_like with D > B in
-        'both-rising' or the annulus of the cubic Rashba ferromagnet -- their collision algebra in
-        two sets of ring symbols outgrows the size limits (it hung before this check)."""
+        r"""Refuse, at once, a Boltzmann solve the closed-form chain cannot finish: several Fermi circles
+        of a model without shell parametrisation (:meth:`_linear`), e.g. bhz_like with D > B in
+        'both-rising' or the annulus of the cubic Rashba ferromagnet.  With
+        :math:`\Lambda_i = \pm(\epsilon_F - d_0(r_i))` (:meth:`_shell_lambda`) the collision operator is
+        built in seconds, but the diagonal entries of the 2 x 2 system per harmonic are ~1000/1500-term
+        fractions in (r_1, r_2, epsilon_F) and its elimination exceeds MAX_TERMS (518 226 terms); with
+        the triangular relations :math:`r_i^2 = (\sigma_i W - b)/2a`, :math:`W^2 = b^2 - 4ac` the
+        shell averages do not finish in 280 s; with opaque symbols for the 2 x 2 entries the solves of
+        n^(-1) and n^sj finish (54 s) but the collision integral of S_ext (J_sk) passes 161 060 terms.
+        The Fermi-sea term needs no solve (closed form in
+        the radii :math:`k_{F,i}`, :func:`symkin.observables.fermi_sea`)."""
         n = sum(c for _, c in self.regime.circles)
         if n > 1 and self._linear() is None:
             from .errors import UnsupportedModelError
             raise UnsupportedModelError(
                 f"the {self.regime.name} regime has {n} Fermi circles and |d|^2 = {sp.sstr(self._d2)} is not "
                 "linear in k^2 (or d_0 is not): the closed form for several circles needs one shell "
-                "parameter per energy (Dirac cones, Rashba); use symkin.numeric or symkin.kubo for this regime")
+                "parameter per energy (Dirac cones, Rashba); use symkin.numeric or symkin.kubo for this regime "
+                "(its Fermi-sea term is available in closed form: symkin.observables.fermi_sea)")
 
     # ---------------------------------------------------------------- Fermi-surface variables
     def fermi_variables(self):

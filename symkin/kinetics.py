@@ -69,7 +69,6 @@ class Kinetics:
         self.model = model
         self.regime = get_regime(model, regime)
         self.rs = RingSet(model, self.regime)
-        self.rs.require_closed_form()
         self.n = self.rs.n
         self.basis = BandBasis(model, self.rs, gauge)  # U, overlaps, operators, T_O, R' on the rings
         self.kernel = model.disorder.born_kernel(self.basis)  # K = pi u0^2/hbar, shell-averaged <OO>
@@ -155,6 +154,7 @@ class Kinetics:
         so each angular harmonic :math:`z^l` is a (rings x bands) linear system.  The l = 0 harmonic
         (density) is not driven by a uniform field and must be absent.
         """
+        self.rs.require_closed_form()  # (the Fermi sea needs no Boltzmann solve: symkin.fermi_sea)
         shells = {}
         for R, b, val in self.diagonal_entries(drive):
             E = self.rs.energy(R, b)

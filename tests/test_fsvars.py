@@ -161,3 +161,49 @@ def test_sommerfeld_series_differentiates_k_F_implicitly():
     d2 = (F(x + h) - 2 * F(x) + F(x - h)) / h**2
     got = float(g(**v, epsilon_F=x, k_B=1.0, T=kT)["total"])
     assert abs(got - F(x) - np.pi**2 / 6 * kT**2 * d2) < 1e-8
+
+
+# --------------------------------------------------------------------------- several Fermi circles
+def _sea_two_circles(m, regime, vals):
+    """sigma_yx of the Fermi sea in the regime's Fermi-surface variables, compact (radii numerically on
+    their branches) and explicit forms, against symkin.numeric's intrinsic term to 1e-10."""
+    from symkin.algebra.fsvars import evaluator, explicit_map
+    from symkin.observables import fermi_sea, kinetics
+    sig = -cv.e * sp.diff(fermi_sea(m, m.velocity_operator()[1], regime=regime), cv.E_x)
+    assert not any(p.exp.is_Rational and not p.exp.is_Integer for p in sig.atoms(sp.Pow))
+    kin = kinetics(m, regime)
+    defs, _ = kin.rs.fermi_variables()
+    ref = numeric.anomalous_hall(m, vals, regime=regime)
+    got = evaluator(defs)(vals)
+    assert abs(_num(sig, {**vals, **{k: float(v) for k, v in got.items()}}) - ref.intrinsic) < 1e-10
+    ex = sig.xreplace(explicit_map(defs, kin.rs.sample))
+    assert not any(isinstance(s, FermiSymbol) for s in ex.free_symbols)
+    assert abs(_num(ex, vals) - ref.intrinsic) < 1e-10
+    return sig, defs, ref
+
+
+@pytest.mark.parametrize("vals", [
+    {"e": 1.0, "hbar": 1.0, "v": 1.0, "Delta": 0.4, "B": 0.5, "D": 0.7, "u_0": 1.0, "epsilon_F": 1.0},
+    {"e": 1.0, "hbar": 1.0, "v": 1.3, "Delta": 0.3, "B": 0.4, "D": 0.9, "u_0": 1.0, "epsilon_F": 0.8}])
+def test_bhz_like_both_rising_fermi_sea_in_two_fermi_radii(vals):
+    """'both-rising' (D > B): one circle of each band.  The Fermi-sea term is a rational function of
+    k_{F,1} (upper band), k_{F,2} (lower band) and epsilon_F (Lambda_{F,i} = +-(epsilon_F - D k_{F,i}^2)
+    on the shell); compact (radii numerically on their branches) and explicit forms equal
+    symkin.numeric's intrinsic sigma_yx to 1e-10 (the total of the issue 11 point is 0.1257828)."""
+    sig, defs, ref = _sea_two_circles(bhz_like(), "both-rising", vals)
+    radii = [d for d in defs if d.is_radius]
+    assert [d.symbol.name for d in radii] == ["k_{F,1}", "k_{F,2}"] and [d.band for d in radii] == [0, 1]
+    assert {s.name for s in sig.free_symbols if isinstance(s, FermiSymbol)} == {"k_{F,1}", "k_{F,2}"}
+    if vals["D"] == 0.7:
+        assert abs(ref.total - 0.1257828) < 1e-6
+
+
+@pytest.mark.parametrize("model, regime", [(bhz_like, "both-falling"), (cubic_rashba_ferromagnet, "valence-annulus")])
+def test_fermi_sea_of_two_circles_at_the_regime_point(model, regime):
+    """bhz_like B + D < 0 (one circle per band, E_F < 0) and the cubic Rashba annulus (two circles of
+    one band, k_F^2 roots of a cubic: FermiRoot in the explicit form)."""
+    m = model()
+    reg = get_regime(m, regime)
+    vals = {"e": 1.0, "u_0": 1.0, **{x.name: float(v) for x, v in reg.point}, "epsilon_F": float(reg.sample_epsilon_F)}
+    _, defs, _ = _sea_two_circles(m, regime, vals)
+    assert sum(d.is_radius for d in defs) == 2
