@@ -29,6 +29,8 @@ COLD = {
     "bhz_like sigma_yx, D != 0, conduction (Fermi-surface variables), cold (target 5 s)": "from symkin import anomalous_hall; from symkin.models import bhz_like; anomalous_hall(bhz_like(), regime='conduction')",
     "bhz_like Fermi sea, both-rising (two circles, k_{F,1}, k_{F,2}), cold": "from symkin.observables import fermi_sea; from symkin.models import bhz_like; m = bhz_like(); fermi_sea(m, m.velocity_operator()[1], regime='both-rising')",
     "cubic Rashba ferromagnet sigma_yx, conduction (k_F^2 root of a cubic), cold (target 30 s)": "from symkin import anomalous_hall; from symkin.models import cubic_rashba_ferromagnet; anomalous_hall(cubic_rashba_ferromagnet(), regime='conduction')",
+    "bhz_like --observable all LaTeX report (derivation + formatting), cold": "import tempfile; from symkin.io.cli import main; main(['derive', 'bhz-like', '--observable', 'all', '--format', 'latex', '--out', tempfile.mkdtemp(), '-q'])",
+    "TI --observable all LaTeX report (derivation + formatting), cold": "import tempfile; from symkin.io.cli import main; main(['derive', 'ti-surface', '--observable', 'all', '--format', 'latex', '--out', tempfile.mkdtemp(), '-q'])",
     "4x4 massive Dirac (+Delta) + (-Delta) sigma_yx, cold": "from symkin import anomalous_hall; from symkin.models import massive_dirac, Delta; from symkin.blocks import direct_sum; anomalous_hall(direct_sum(massive_dirac(), massive_dirac(-Delta)))",
 }
 
