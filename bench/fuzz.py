@@ -20,12 +20,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 import fuzzgen  # noqa: E402
 
 # Seeds kept out of the CI sample (tests/test_fuzz.py) because they still time out, with the reason.
-# All are the Fermi-radius reduction of issue 12 (fsvars: radii as algebraic symbols): a radius
-# equation of degree >= 3 in k^2 solved by radicals, then reduced modulo it.
-KNOWN_TIMEOUTS = {
-    1: "winding 3, d_0 quadratic in k^2: sp.solve of the radius sextic in fermi.py:_new_ring "
-       "(called from kinetics.py:field_drive) does not finish in 40 s",
-}
+# Empty since the Fermi-surface variables (issue 12) replaced the radius solve: seed 1 (winding 3,
+# d_0 quadratic in k^2, formerly sp.solve of a radius sextic in fermi.py:_new_ring) passes in ~1 s.
+KNOWN_TIMEOUTS = {}
 
 
 def main(argv=None):
