@@ -78,9 +78,9 @@ class Result:
     backend : str
         The route: ``'closed-form'``, ``'numeric'`` or ``'kubo'``.
     definitions : Mapping[Symbol, symkin.algebra.fsvars.Definition]
-        The Fermi-surface variables the contributions are written in (k_F, Lambda_F = |d(k_F)|,
-        m_F = d_z(k_F), ...), in dependency order: each radius with its defining relation
-        P(k_F^2) = 0 and its branch.  Empty where the closed form is in the parameters alone.
+        The Fermi-surface variables the contributions are written in (``k_F``,
+        ``Lambda_F = |d(k_F)|``, ``m_F = d_z(k_F)``, ...), in dependency order: each radius with its
+        defining relation ``P(k_F^2) = 0`` and its branch.  Empty where the closed form is in the parameters alone.
         :meth:`explicit` substitutes them; :meth:`lambdify` evaluates them numerically.
     """
 
