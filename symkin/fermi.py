@@ -1,4 +1,4 @@
-r"""Fermi circles ("rings"), densities of states and Fermi-level regimes of an isotropic model.
+r"""Fermi circles ("rings") and densities of states of an isotropic model, on the shells a derivation needs.
 
 Shell measure
 -------------
