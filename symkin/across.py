@@ -114,12 +114,6 @@ class AcrossRegimes(Result):
                     for n, y in res.items():
                         y = np.asarray(y)
                         lead = (len(comps[n]),) if comps[n] else ()   # vector: leading component axis
-                        if lead and y.ndim == len(lead) and shape:
-                            # a constant vector (its entries do not broadcast to the points): at one
-                            # point where the regime holds, then broadcast
-                            at = tuple(np.argwhere(c)[0])
-                            y = np.asarray(g(**{k: (v[at] if np.ndim(v) else v) for k, v in vals.items()})[n])
-                            y = y.reshape(lead + (1,) * len(shape))
                         y = np.broadcast_to(y, lead + shape)
                         if n not in out:
                             out[n] = np.full(y.shape, np.nan, dtype=y.dtype if np.iscomplexobj(y) else float)
