@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from . import conventions as cv
 from .bands import k, rotation_generator, two_band_block
 from .errors import DegeneracyError, RegimeError
+from .internal import internal
 from .model import Model
 from .algebra.closedform import ClosedForms
 from .algebra.fsvars import Definition, FermiSymbol
@@ -96,6 +98,8 @@ class RingSet(ClosedForms):
         self.rings: list[Ring] = []
         self._cache = {}
         self._sqrts = {}  # q -> (D, numeric sqrt(D)): square roots of Fermi-radius discriminants
+        self.atoms = {}         # per-circle atoms (several circles, :meth:`atomic`): symbol -> definition
+        self.atom_numeric = {}  # symbol -> value at the sample point
         d2 = self.blk.d_squared
         self._d0, self._d2 = self.blk.d0, d2
         self._d0n = sp.lambdify(k, self.blk.d0.subs(self.sample), "numpy")
@@ -107,6 +111,7 @@ class RingSet(ClosedForms):
         vals = dict(self.sample)
         for ring in self.rings:
             vals.update(ring.numeric)
+        vals.update(self.atom_numeric)
         return complex(sp.N(sp.sympify(expr).xreplace(vals), 30))
 
     # ---------------------------------------------------------------- ring data
@@ -115,7 +120,24 @@ class RingSet(ClosedForms):
         return self._d0.subs(k, ring.r) + (ring.Lam if band == 0 else -ring.Lam)
 
     def dispersion_slope(self, ring: Ring, band: int):
-        r"""d epsilon/dk at the ring (= hbar v, signed), in ring symbols."""
+        r"""d epsilon/dk at the ring (= hbar v, signed), in ring symbols.
+
+        On a Fermi circle of a regime with several circles (:meth:`atomic`) it is the atom
+        :math:`\pm s_i` (:math:`s_i = \hbar v_{F,i} > 0`, sign of the band's slope there), defined by the
+        expression below."""
+        s = self._slope_expr(ring, band)
+        if not (band == ring.band and self.atomic() and self.on_fermi_shell(ring)):
+            return s
+        key = ("slope", ring.index)
+        if key not in self._cache:
+            val = self.num(s).real
+            if abs(val) < 1e-12:
+                raise DegeneracyError(f"zero group velocity on the Fermi circle of band {band}")
+            sgn = 1 if val > 0 else -1
+            self._cache[key] = sgn * self.atom(f"s_{ring.index}", self.canon(sgn * s), abs(val))
+        return self._cache[key]
+
+    def _slope_expr(self, ring: Ring, band: int):
         blk = self.blk
         dd = (blk.dz * blk.dz.diff(k) + blk.g * blk.g.diff(k)).subs(k, ring.r)
         return blk.d0.diff(k).subs(k, ring.r) + (dd / ring.Lam if band == 0 else -dd / ring.Lam)
@@ -279,12 +301,18 @@ class RingSet(ClosedForms):
                 g = g.xreplace({ring.r: Lam / rb})
             else:
                 rels.append((ring.r, sp.expand((Lam**2 - a) / b)))
-        elif self._shell_lambda(ring) is not None:
-            Lam = self._shell_lambda(ring)  # several Fermi circles: Lambda = +-(E_F - d0(r)), no radical
-            rep[ring.Lam] = Lam
         elif sp.expand(dz) == 0 and g != 0:
             Lam = int(np.sign(float(self.num(g).real))) * g
             rep[ring.Lam] = Lam
+        elif self.atomic() and self.on_fermi_shell(ring):
+            # several circles: d_z(r_i) and a non-monomial g(r_i) are atoms m_i, g_i (RingSet.atomic),
+            # Lambda_i^2 = g_i^2 + m_i^2 -- the model's parameters leave the collision algebra
+            Lam = ring.Lam
+            if dz.has(ring.r):
+                dz = self.atom(f"m_{ring.index}", sp.expand(dz), self.num(dz).real, real=True)
+            if len(sp.Add.make_args(sp.expand(g))) > 1:
+                g = self.atom(f"g_{ring.index}", sp.expand(g), self.num(g).real, real=True)
+            rels.append((ring.Lam, sp.expand(g**2 + dz**2)))
         else:
             Lam = ring.Lam
             rels.append((ring.Lam, sp.expand(self._d2.subs(k, ring.r))))
@@ -362,37 +390,89 @@ class RingSet(ClosedForms):
         """True when the regime has several Fermi circles and no shell parametrisation (:meth:`_linear`)."""
         return sum(c for _, c in self.regime.circles) > 1 and self._linear() is None
 
-    def _shell_lambda(self, ring):
-        r"""On a Fermi circle of a regime with several circles (:meth:`_several_circles`):
-        :math:`\Lambda = \pm(E_F - d_0(r))` (upper/lower band), a polynomial in the radius, so the ring
-        algebra needs no radical :math:`\Lambda` and no relation: every quantity of the chain is a
-        rational function of the radii :math:`r_i` and :math:`\epsilon_F` (exact on the Fermi shell,
-        where :math:`P(r_i^2) = 0` holds; the relation is never expanded).  None elsewhere."""
-        if not self._several_circles() or ring.shell is None or self.shell_key(ring.shell) != ("E_F",):
-            return None
-        sgn = 1 if ring.band == 0 else -1
-        return sp.expand(sgn * (self.E_F - self._d0.subs(k, ring.r)))
+    # ---------------------------------------------------------------- per-circle atoms
+    def atomic(self):
+        r"""True when the kinetic chain works in named per-circle quantities ("atoms"): several Fermi
+        circles and no shell parametrisation (:meth:`_several_circles`; bhz_like with D > B in
+        'both-rising', the annulus of the cubic Rashba ferromagnet, ...).
 
-    def require_closed_form(self):
-        r"""Refuse, at once, a Boltzmann solve the closed-form chain cannot finish: several Fermi circles
-        of a model without shell parametrisation (:meth:`_linear`), e.g. bhz_like with D > B in
-        'both-rising' or the annulus of the cubic Rashba ferromagnet.  With
-        :math:`\Lambda_i = \pm(\epsilon_F - d_0(r_i))` (:meth:`_shell_lambda`) the collision operator is
-        built in seconds, but the diagonal entries of the 2 x 2 system per harmonic are ~1000/1500-term
-        fractions in (r_1, r_2, epsilon_F) and its elimination exceeds MAX_TERMS (518 226 terms); with
-        the triangular relations :math:`r_i^2 = (\sigma_i W - b)/2a`, :math:`W^2 = b^2 - 4ac` the
-        shell averages do not finish in 280 s; with opaque symbols for the 2 x 2 entries the solves of
-        n^(-1) and n^sj finish (54 s) but the collision integral of S_ext (J_sk) passes 161 060 terms.
-        The Fermi-sea term needs no solve (closed form in
-        the radii :math:`k_{F,i}`, :func:`symkin.observables.fermi_sea`)."""
-        n = sum(c for _, c in self.regime.circles)
-        if n > 1 and self._linear() is None:
-            from .errors import UnsupportedModelError
-            raise UnsupportedModelError(
-                f"the {self.regime.name} regime has {n} Fermi circles and |d|^2 = {sp.sstr(self._d2)} is not "
-                "linear in k^2 (or d_0 is not): the closed form for several circles needs one shell "
-                "parameter per energy (Dirac cones, Rashba); use symkin.numeric or symkin.kubo for this regime "
-                "(its Fermi-sea term is available in closed form: symkin.observables.fermi_sea)")
+        Why: written out in the radii, the 2 x 2 collision matrix of two circles of bhz_like has
+        entries of 1019/1455 terms and its elimination passes 500 000; with the Fermi velocities
+        :math:`s_i = \hbar v_{F,i}` as atoms (:meth:`dispersion_slope`) the entries have 34/15 terms,
+        and with the inverse collision matrix :math:`\tau = \Gamma^{-1}` named
+        (:meth:`inverse_collision`) every solution is linear in the named :math:`\tau_{ij}` -- the
+        way a theorist writes coupled transport times.  Nothing is approximated: each atom has its
+        exact definition (:meth:`fermi_variables`, ``Result.definitions``; ``Result.explicit()``
+        substitutes them)."""
+        return self._several_circles()
+
+    def on_fermi_shell(self, ring):
+        return ring.shell is not None and self.shell_key(ring.shell) == ("E_F",)
+
+    def atom(self, name, expr, value, **assumptions):
+        """A new atom: engine-owned symbol ``name`` standing for ``expr`` (ring symbols and earlier
+        atoms), with its numeric ``value`` at the sample point."""
+        assumptions = assumptions or ({"positive": True} if value > 0 else {"real": True})
+        sym = internal(name, **assumptions)
+        self.atoms[sym] = expr
+        self.atom_numeric[sym] = value
+        return sym
+
+    def inverse_collision(self, A):
+        r"""Named inverse :math:`\tau = \Gamma^{-1}` of the collision matrix A of one harmonic on the
+        Fermi shell (rows/columns: the Fermi circles, by band then radius): atoms :math:`\Gamma_{ij}`
+        for the non-zero entries of A and :math:`\tau_{ij}` for those of the adjugate over the
+        determinant.  For the harmonic :math:`l = \pm 1` the :math:`\tau_{ij}` are the coupled
+        transport times: :math:`n^{(-1)}_i = \sum_j\tau_{ij}\,e\mathbf E\cdot\mathbf v_j\,
+        \partial n_{FD}/\partial\epsilon` (Eqs. 27-30 for several circles)."""
+        A = A.applyfunc(self.canon)
+        key = ("inverse", tuple(A))
+        if key not in self._cache:
+            m = sum(1 for kk in self._cache if isinstance(kk, tuple) and kk and kk[0] == "inverse")
+            sfx = "" if m == 0 else "'" * m
+            n = A.shape[0]
+            G = sp.zeros(n, n)
+            for i in range(n):
+                for j in range(n):
+                    if A[i, j] != 0:
+                        G[i, j] = self.atom(f"Gamma{sfx}_{{{i + 1}{j + 1}}}", A[i, j], self._num_rate(A[i, j]))
+            if G.det() == 0:
+                raise DegeneracyError("the collision matrix of the Fermi circles is singular")
+            inv = G.adjugate() / G.det()
+            T = sp.zeros(n, n)
+            for i in range(n):
+                for j in range(n):
+                    x = fcancel(inv[i, j])
+                    if x != 0:
+                        T[i, j] = self.atom(f"tau{sfx}_{{{i + 1}{j + 1}}}", x, self._num_rate(x))
+            self._cache[key] = T
+        return self._cache[key]
+
+    def _num_rate(self, x):
+        """Value at the sample point of a quantity proportional to a power of the disorder strength
+        (a positive symbol, not part of the sample: set to 1 -- only the sign and the scale of the
+        atom's value are used)."""
+        vals = dict(self.sample)
+        for R in self.rings:
+            vals.update(R.numeric)
+        vals.update(self.atom_numeric)
+        x = sp.sympify(x).xreplace(vals)
+        x = x.xreplace({s: 1 for s in x.free_symbols if s.is_positive})
+        return float(sp.re(sp.N(x, 30)))
+
+    def expand_atoms(self, expr):
+        """Substitute every atom by its definition (latest first): an expression in ring symbols."""
+        for sym in reversed(list(self.atoms)):
+            if expr.has(sym):
+                expr = expr.xreplace({sym: self.atoms[sym]})
+        return expr
+
+    def reduce(self, expr, final=ffactor):
+        """:meth:`symkin.algebra.closedform.ClosedForms.reduce` after :meth:`expand_atoms`."""
+        expr = sp.sympify(expr)
+        if self.atoms and not isinstance(expr, sp.MatrixBase):
+            expr = self.expand_atoms(expr)
+        return super().reduce(expr, final)
 
     # ---------------------------------------------------------------- Fermi-surface variables
     def fermi_variables(self):
@@ -401,7 +481,7 @@ class RingSet(ClosedForms):
         circle: its radius :math:`k_F` with relation and branch, then :math:`\Lambda_F = |\mathbf d(k_F)|`)
         and ``rep`` the map ring symbol -> variable.  Circles are ordered by band, then radius."""
         if "fsvars" in self._cache:
-            return self._cache["fsvars"]
+            return self._with_atoms(*self._cache["fsvars"])
         frs = sorted(self.fermi_rings(), key=lambda rb: (rb[1], rb[0].numeric[rb[0].r]))
         multi = len(frs) > 1
         defs, rep = [], {}
@@ -435,7 +515,37 @@ class RingSet(ClosedForms):
             defs.append(Definition(LF, expr=lam, square=square))
             rep[R.r], rep[R.Lam] = kF, LF
         self._cache["fsvars"] = (tuple(defs), rep)
-        return self._cache["fsvars"]
+        return self._with_atoms(*self._cache["fsvars"])
+
+    def _with_atoms(self, defs, rep):
+        r"""The circle variables followed by the atoms (:meth:`atomic`) made so far, in order:
+        :math:`v_{F,i}` (:math:`s_i = \hbar v_{F,i}`), the collision matrix :math:`\Gamma_{ij}`, its
+        inverse :math:`\tau_{ij}`, each defined in the earlier variables."""
+        if not self.atoms:
+            return defs, rep
+        defs, rep = list(defs), dict(rep)
+        circle = {R.index: i for i, (R, _) in enumerate(sorted(self.fermi_rings(),
+                                                             key=lambda rb: (rb[1], rb[0].numeric[rb[0].r])))}
+        for sym, expr in self.atoms.items():
+            key = ("atomdef", sym)
+            if key not in self._cache:
+                name = sym.name
+                if name.startswith("s_"):
+                    i = circle[int(name[2:])]
+                    fs = FermiSymbol(f"v_{{F,{i + 1}}}", positive=True)
+                    self._cache[key] = (fs, fs * cv.hbar, lambda e: e / cv.hbar)
+                elif name[:2] in ("m_", "g_"):
+                    i = circle[int(name[2:])]
+                    fs = FermiSymbol(f"{name[0]}_{{F,{i + 1}}}", real=True)
+                    self._cache[key] = (fs, fs, lambda e: e)
+                else:
+                    fs = FermiSymbol(name, **({"positive": True} if sym.is_positive else {"real": True}))
+                    self._cache[key] = (fs, fs, lambda e: e)
+            fs, image, scale = self._cache[key]
+            e, rels = self._canon_prepare(expr)
+            defs.append(Definition(fs, expr=ffactor(scale(fcancel(e, rels).xreplace(rep))), atom=True))
+            rep[sym] = image
+        return tuple(defs), rep
 
     def _mass_variable(self, kF):
         r"""``(m_F, d_z(k_F), (p, p(m_F, k_F)))`` when :math:`d_z` depends on k and on a parameter p
@@ -473,7 +583,14 @@ class RingSet(ClosedForms):
         if any(R.index not in fermi and used & {R.r, R.Lam, R.t, R.c} for R in self.rings):
             return self.reduce(expr, final)
         e, rels = self._canon_prepare(expr)
-        e = fcancel(e, rels).xreplace(rep)
+        e = fcancel(e, rels)
+        taus = [a for a in self.atoms if a.name.startswith("tau") and e.has(a)]
+        if taus:  # several circles: collected in the coupled transport times, each coefficient on its own
+            num, den = sp.fraction(e)
+            terms = sp.Poly(num, *taus).terms()
+            return sp.Add(*[sp.Mul(*[t**p for t, p in zip(taus, mon)]).xreplace(rep)
+                            * (final or (lambda x: x))(fcancel(c / den, rels).xreplace(rep)) for mon, c in terms])
+        e = e.xreplace(rep)
         return final(e) if final else e
 
     def density_of_states(self, band=None):

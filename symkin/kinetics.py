@@ -154,7 +154,6 @@ class Kinetics:
         so each angular harmonic :math:`z^l` is a (rings x bands) linear system.  The l = 0 harmonic
         (density) is not driven by a uniform field and must be absent.
         """
-        self.rs.require_closed_form()  # (the Fermi sea needs no Boltzmann solve: symkin.fermi_sea)
         shells = {}
         for R, b, val in self.diagonal_entries(drive):
             E = self.rs.energy(R, b)
@@ -182,7 +181,14 @@ class Kinetics:
                         col = row.xreplace({y: (1 if y == x else 0) for y in xs})
                         Amat[i, j] = self.rs.laurent(col, z, l)
                     rhs[i] = laurent_coeff(entries.get((idx, b), 0), z, l)
-                xsol = solve_linear(Amat, rhs, self.rs.canon)  # canonical forms between the steps
+                if self.rs.atomic() and key == ("E_F",):
+                    # several circles without shell parametrisation: x = tau rhs with the named
+                    # inverse collision matrix (RingSet.inverse_collision), linear in the tau_ij
+                    tau = self.rs.inverse_collision(Amat)
+                    xsol = [self.rs.canon(sum((tau[i, j] * rhs[j] for j in range(len(pairs))), sp.S.Zero))
+                            for i in range(len(pairs))]
+                else:
+                    xsol = solve_linear(Amat, rhs, self.rs.canon)  # canonical forms between the steps
                 for (idx, b), val in zip(pairs, xsol):
                     if val != 0:
                         sol.setdefault(idx, sp.zeros(self.n, self.n))[b, b] += val * z**l

@@ -122,7 +122,7 @@ def _response(model, ops, regime, skew, crossed=False):
         parts["intrinsic"].append(_fermi_sea(kin, Op))
     contributions = {name: sp.Matrix(vals) for name, vals in parts.items()}
     defs = _definitions(kin, contributions)
-    if defs:
+    if defs and not rs.atoms:  # (several circles: kept collected in the tau_ij, RingSet.compact)
         contributions = {name: present(v, defs) for name, v in contributions.items()}
     # --- beyond the paper (issue 14): third-order skew scattering of non-Gaussian disorder
     sk3 = third_order_response(kin, ops) if n1 else None

@@ -67,6 +67,7 @@ class Definition:
     band: int = 0
     square: object = None      # for Lambda_F: its square in earlier variables (the relation imposed)
     eliminates: tuple = ()     # for m_F = d_z(k_F): (parameter, its value in m_F and k_F)
+    atom: bool = False         # a named per-circle quantity of several circles (RingSet.atomic)
 
     @property
     def is_radius(self):
@@ -262,6 +263,8 @@ def present(expr, definitions):
     if isinstance(expr, sp.MatrixBase):
         return expr.applyfunc(lambda x: present(x, definitions))
     defs = list(definitions.values()) if isinstance(definitions, dict) or hasattr(definitions, "values") else list(definitions)
+    if any(d.atom for d in defs):
+        return expr  # several circles: kept collected in the coupled transport times (RingSet.compact)
     rep = {}
     for d in defs:
         if d.eliminates:
