@@ -272,6 +272,7 @@ def latex_report(model, stages, regime=None, observables=("hall",), source=None,
     # ---- Fermi surface
     d.add("\\section{Fermi surface and scattering times}\n")
     lines = []
+    defs = _stage_definitions(g("fermi_definitions"), [g(key) for key in STAGE_KEYS])
     for key, lhs, tag in (("fermi_wavevector", "k_F", None), ("density_of_states", r"\rho(\epsilon_F)", None),
                           ("scattering_time", r"\tau", None), ("transport_time", r"\tau_{\mathrm{tr}}", 76)):
         v = g(key)
@@ -279,13 +280,15 @@ def latex_report(model, stages, regime=None, observables=("hall",), source=None,
             v = Unavailable("infinite: no Fermi circle in this regime")
         if isinstance(v, Unavailable):
             d.na(key.replace("_", " "), v)
+        elif key == "fermi_wavevector" and isinstance(_L(v), _Long) and any(x.is_radius for x in defs.values()):
+            d.para("$k_F$: the root of its defining relation below (its closed form in radicals is too long "
+                   "to typeset).")
         else:
             lines.append((lhs, _L(v), _tag(tag)))
     d.para(r"Scattering time $1/\tau = \pi u_0^2\rho(\epsilon_F)/\hbar$; the transport time follows from the "
            r"$l = 1$ harmonic of the Born collision operator [Eqs.~29--30] (for the TI, "
            r"$1/\tau_{\mathrm{tr}} = (1+3\xi_F^2)/2\tau$ [Eq.~76]):")
     d.eqs(lines)
-    defs = _stage_definitions(g("fermi_definitions"), [g(key) for key in STAGE_KEYS])
     if defs:
         d.definitions(defs, "These and the closed forms of the following sections (up to the observables) are "
                             "written in the Fermi-surface variables, defined by")
@@ -462,6 +465,9 @@ def _observable_section(d, o, r, model):
             if len(parts) > 1:
                 joined = " + ".join(sp.latex(p) for p in parts)
                 rhs = joined if len(joined) <= MAX_DISPLAY else rhs
+        if n == "total" and isinstance(rhs, _Long):  # written as the sum of the lines above, not as raw text
+            named = [_lhs(r, m) for m, y in r.contributions.items() if not _zero(y)]
+            rhs = (" + ".join(named) or "0") + r"\quad\text{(the sum of its contributions; expanded in the JSON export)}"
         lines.append((_lhs(r, n), rhs, _tag(eqs.get(n))))
     d.eqs(lines)
     if r.definitions:  # the Fermi-surface variables of the closed forms (issue 12), one per line
@@ -471,6 +477,10 @@ def _observable_section(d, o, r, model):
         M = model_mass(model)
         d.para(f"With $\\xi_F = {_L(M)}/{_L(model.fermi_level)}$:")
         d.eqs([(_lhs(r, n), _L(in_xi(x, model)[0]), _tag(eqs.get(n))) for n, x in r.items()])
+
+
+def _zero(x):
+    return x.is_zero_matrix if isinstance(x, sp.MatrixBase) else sp.sympify(x) == 0
 
 
 def _lhs(r, name):
