@@ -402,8 +402,9 @@ def _ring_dist(kin, dist, compact=False):
     names = kin.rs.fermi_variables()[1] if compact else {}
     out = {}
     for R, b, val in kin.diagonal_entries(dist):
-        key = f"{labels[b] if kin.n == 2 else b} at |k| = {sp.sstr(names.get(R.r, None) or R.radius)}"
-        out[key] = _to_theta(val, reduce=closed)
+        val = _to_theta(val, reduce=closed)
+        named = R.r in names and any(isinstance(s, FermiSymbol) for s in val.free_symbols)
+        out[f"{labels[b] if kin.n == 2 else b} at |k| = {sp.sstr(names[R.r] if named else R.radius)}"] = val
     return out
 
 
