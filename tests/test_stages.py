@@ -14,6 +14,7 @@ from symkin import kinetics as kn
 from symkin.algebra.fsvars import FermiSymbol, evaluator, total_diff
 from symkin.bands import theta
 from symkin.models import bhz_like, ti_surface
+from symkin.regimes import get_regime
 from symkin.thermal import ThermalError
 
 STAGES = (fermi.density_of_states, kn.scattering_time, kn.transport_time, kn.leading_distribution,
@@ -97,3 +98,20 @@ def test_fixed_density_uses_the_explicit_density_of_states(monkeypatch):
     monkeypatch.setattr(fermi, "density_of_states", lambda model, regime=None, compact=False: rho_c)
     with pytest.raises(ThermalError, match="Fermi-surface variables"):
         symkin.chemical_potential(m, order=2)
+
+
+@pytest.mark.parametrize("regime", ["valence", "lower"])
+def test_bhz_like_compact_stage_forms_in_other_regimes(regime):
+    """The valence band (E_F = -epsilon_F) and |D| > B (one circle of the lower band), at the regime's
+    own sample point (symkin.regimes)."""
+    m = bhz_like()
+    reg = get_regime(m, regime)
+    vals = {"e": 1.1, "u_0": 0.5, "E_x": 0.3, "E_y": -0.7, "theta": 0.9, "epsilon_F": float(reg.sample_epsilon_F),
+            **{x.name: float(v) for x, v in reg.point}}
+    vals = evaluator(list(kn.fermi_definitions(m, reg).values()))(vals)
+    for stage in STAGES:
+        compact, explicit = _flat(stage(m, reg, compact=True))[1], _flat(stage(m, reg))[1]
+        assert any(_fs(c) for c in compact)
+        for c, x in zip(compact, explicit):
+            a, b = _at(c, vals), _at(x, vals)
+            assert abs(a - b) <= 1e-10 * max(abs(b), 1e-12), (stage.__name__, a, b)
