@@ -54,7 +54,9 @@ POST = {
 def collect_stages(model, regime=None, observables=None, **values):
     """Stages dict for :func:`latex_report` from values already computed with the Python API
     (keys as in :data:`REPORT_TASKS`: bands=bands.bands(model), berry_connection=..., ...;
-    ``observables`` = {'hall': Result, ...}).  Missing stages show as not available."""
+    ``observables`` = {'hall': Result, ...}).  Missing stages show as not available.  Values computed
+    with ``compact=True`` are printed with the definitions passed as
+    ``fermi_definitions=symkin.kinetics.fermi_definitions(model, regime)``."""
     out = {"regime": regime_info(model, regime)}
     for key, v in values.items():
         out[key] = POST[key](v) if key in POST else v
