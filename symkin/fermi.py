@@ -484,7 +484,8 @@ class RingSet(ClosedForms):
         if not compact:
             return self.reduce(tot)
         out = self.compact(tot)
-        return present(out, self.fermi_variables()[0]) if any(isinstance(s, FermiSymbol) for s in out.free_symbols) else out
+        fs = any(isinstance(s, FermiSymbol) for s in out.free_symbols)
+        return present(out, self.fermi_variables()[0]) if fs else out
 
 
 from .errors import engine_entry as _engine_entry  # noqa: E402  (entry points below)

@@ -417,12 +417,12 @@ def _dist(d, dist, sym, kF, tag, defs=()):
         d.para("Zero (no Fermi circle).")
         return
     lines = []
+    names = {x.name: x for x in defs}
     items = list(dist.items())
     for i, (label, expr) in enumerate(items):
         m = re.match(r"^(\w+) at \|k\| = (.*)$", str(label))
         band, radius = (m.group(1), m.group(2)) if m else (str(label), None)
         sign = {"conduction": "+", "valence": "-"}.get(band, tex_escape(band))
-        names = {x.name: x for x in defs}
         at = r"k_F" if (radius is not None and not isinstance(kF, Unavailable) and radius == sp.sstr(kF)) \
             else sp.latex(names[radius]) if radius in names \
             else (r"\text{" + tex_escape(radius) + "}" if radius else "")
