@@ -30,7 +30,7 @@ from .errors import DegeneracyError, RegimeError
 from .internal import internal
 from .model import Model
 from .algebra.closedform import ClosedForms
-from .algebra.fsvars import Definition, FermiSymbol
+from .algebra.fsvars import Definition, FermiSymbol, present
 from .algebra.poly import fcancel, ffactor, ffactor_list, flaurent
 from .regimes import (  # noqa: F401  (re-exported: symkin.fermi.get_regime etc. keep working)
     Regime, case_point, get_regime, regime_at, regimes, sample_point)
@@ -593,10 +593,16 @@ class RingSet(ClosedForms):
         e = e.xreplace(rep)
         return final(e) if final else e
 
-    def density_of_states(self, band=None):
-        """rho(E_F) = sum over Fermi rings of k/(2 pi hbar |v|) (per unit area), closed form."""
+    def density_of_states(self, band=None, compact=False):
+        """rho(E_F) = sum over Fermi rings of k/(2 pi hbar |v|) (per unit area), closed form: explicit in
+        epsilon_F, or with ``compact`` in the Fermi-surface variables (:meth:`fermi_variables`), whose
+        implicit dependence on epsilon_F a derivative must take (:func:`symkin.algebra.fsvars.total_diff`)."""
         tot = sum((self.weight(R, b) for R, b in self.fermi_rings() if band in (None, b)), sp.S.Zero)
-        return self.reduce(tot)
+        if not compact:
+            return self.reduce(tot)
+        out = self.compact(tot)
+        fs = any(isinstance(s, FermiSymbol) for s in out.free_symbols)
+        return present(out, self.fermi_variables()[0]) if fs else out
 
 
 from .errors import engine_entry as _engine_entry  # noqa: E402  (entry points below)
@@ -632,6 +638,7 @@ def fermi_wavevector(model: Model, regime=None):
 
 
 @_engine_entry
-def density_of_states(model: Model, regime=None):
-    """rho(E_F) per unit area (one species), summed over the Fermi circles."""
-    return RingSet(model, get_regime(model, regime)).density_of_states()
+def density_of_states(model: Model, regime=None, compact=False):
+    """rho(E_F) per unit area (one species), summed over the Fermi circles; explicit in epsilon_F, or
+    with ``compact=True`` in the Fermi-surface variables (:func:`symkin.kinetics.fermi_definitions`)."""
+    return RingSet(model, get_regime(model, regime)).density_of_states(compact=compact)

@@ -352,6 +352,9 @@ def _kinetics(model, regime, skew):
 
 
 # ---------------------------------------------------------------------- stage-level closed forms
+from .algebra.fsvars import FermiSymbol, present  # noqa: E402  (kept with the stage functions)
+
+
 def _to_theta(expr, reduce=None):
     """Laurent polynomial in z = e^{i theta} -> real trigonometric form.  With ``reduce`` (a
     RingSet.reduce-like map) the harmonics are taken first, on the ring symbols, and each coefficient
@@ -372,62 +375,94 @@ def _to_theta(expr, reduce=None):
     return out
 
 
-def _ring_dist(kin, dist):
+def _closed(kin, compact=False, final=sp.cancel):
+    r"""The closed form of a stage quantity (an expression in ring symbols): explicit radicals in
+    :math:`\epsilon_F` (:meth:`~symkin.fermi.RingSet.reduce`), or with ``compact`` the Fermi-surface
+    variables :math:`k_F, m_F, \Lambda_F, \dots` of :func:`fermi_definitions`
+    (:meth:`~symkin.fermi.RingSet.compact`, written by :func:`symkin.algebra.fsvars.present`; explicit
+    for shell-parametrised models, whose ``compact`` is ``reduce``)."""
+    rs = kin.rs
+    if not compact:
+        return lambda c: rs.reduce(c, final=final)
+    defs = rs.fermi_variables()[0]
+    fs = lambda x: any(isinstance(s, FermiSymbol) for s in x.free_symbols)
+
+    def f(c):  # (present cancels with FLINT: no SymPy ``final`` on forms in the variables)
+        e = rs.compact(c, final=lambda x: x if fs(x) else final(x))
+        return present(e, defs) if fs(e) else e
+    return f
+
+
+def fermi_definitions(model, regime=None):
+    r"""The Fermi-surface variables of ``regime`` as {symbol: :class:`~symkin.algebra.fsvars.Definition`}:
+    the symbols (:math:`k_F`, :math:`m_F`, :math:`\Lambda_F`, ...) in which the stage functions
+    (:func:`leading_distribution`, :func:`transport_time`, ...) write their ``compact=True`` forms,
+    with the relation and branch of each radius (:func:`symkin.algebra.fsvars.explicit_map` substitutes
+    them).  The same symbols as :attr:`symkin.results.Result.definitions`."""
+    return {d.symbol: d for d in kinetics(model, regime).rs.fermi_variables()[0]}
+
+
+def _ring_dist(kin, dist, compact=False):
     labels = ("conduction", "valence")
+    closed = _closed(kin, compact)
+    names = kin.rs.fermi_variables()[1] if compact else {}
     out = {}
     for R, b, val in kin.diagonal_entries(dist):
-        key = f"{labels[b] if kin.n == 2 else b} at |k| = {sp.sstr(R.radius)}"
-        out[key] = _to_theta(val, reduce=lambda c: kin.rs.reduce(c, final=sp.cancel))
+        val = _to_theta(val, reduce=closed)
+        named = R.r in names and any(isinstance(s, FermiSymbol) for s in val.free_symbols)
+        out[f"{labels[b] if kin.n == 2 else b} at |k| = {sp.sstr(names[R.r] if named else R.radius)}"] = val
     return out
 
 
-def leading_distribution(model, regime=None):
-    r""":math:`n^{(-1)}_E` (Eq. 29) as {band: coefficient of :math:`\delta(k-k_F)`} in theta."""
+def leading_distribution(model, regime=None, compact=False):
+    r""":math:`n^{(-1)}_E` (Eq. 29) as {band: coefficient of :math:`\delta(k-k_F)`} in theta; with
+    ``compact=True`` in the Fermi-surface variables of :func:`fermi_definitions` (also for the
+    functions below)."""
     kin = kinetics(model, regime)
-    return _ring_dist(kin, kin.n_leading())
+    return _ring_dist(kin, kin.n_leading(), compact)
 
 
-def side_jump_distribution(model, regime=None):
+def side_jump_distribution(model, regime=None, compact=False):
     r""":math:`n^{(sj)}_E` (Eqs. 37, 81) as {band: coefficient of :math:`\delta(k-k_F)`}."""
     kin = kinetics(model, regime)
-    return _ring_dist(kin, kin.n_side_jump())
+    return _ring_dist(kin, kin.n_side_jump(), compact)
 
 
-def skew_distribution(model, regime=None, skew="fermi-shell"):
+def skew_distribution(model, regime=None, skew="fermi-shell", compact=False):
     r""":math:`n^{(sk)}_E` (Eqs. 35, 84) on every shell it lives on (valence shell included with
-    ``skew='all-shells'``)."""
+    ``skew='all-shells'``; shells off the Fermi level keep explicit forms with ``compact``)."""
     kin = kinetics(model, regime, skew)
-    return _ring_dist(kin, kin.n_skew())
+    return _ring_dist(kin, kin.n_skew(), compact)
 
 
-def _vertex_on_fermi_circle(model, regime, X):
+def _vertex_on_fermi_circle(model, regime, X, compact=False):
     kin = kinetics(model, regime)
     if not kin.rs.fermi_rings():
         raise RegimeError(f"no Fermi circle in the {kin.regime.name} regime: the vertex lives on the Fermi circle")
     R, m = kin.rs.fermi_rings()[0]
-    return kin, R, m, _to_theta(kin.vertex(X(kin), R, m), reduce=lambda c: kin.rs.reduce(c, final=sp.cancel))
+    return kin, R, m, _to_theta(kin.vertex(X(kin), R, m), reduce=_closed(kin, compact))
 
 
-def extrinsic_velocity(model, regime=None):
+def extrinsic_velocity(model, regime=None, compact=False):
     r"""Extrinsic velocity :math:`\boldsymbol\beta^m_k` (Eqs. 46-47 corrected; Eq. 77 for the TI) on the
     first Fermi circle, as ``Matrix([beta_x, beta_y])`` in theta."""
     comps = []
     for i in range(2):
         X = lambda kin, i=i: (lambda R, w: kin.connection(R, w)[i])
-        comps.append(_vertex_on_fermi_circle(model, regime, X)[3])
+        comps.append(_vertex_on_fermi_circle(model, regime, X, compact)[3])
     return sp.Matrix(comps)
 
 
-def extrinsic_vertex(model, O, regime=None):
+def extrinsic_vertex(model, O, regime=None, compact=False):
     r"""Extrinsic vertex :math:`\gamma^m_O` (Eqs. 60-61 corrected) of operator O on the first Fermi circle."""
     O = model.validate_operator(O)
     X = lambda kin: (lambda R, w: kin.interband(O, R, w))
-    return _vertex_on_fermi_circle(model, regime, X)[3]
+    return _vertex_on_fermi_circle(model, regime, X, compact)[3]
 
 
-def extrinsic_spin(model, regime=None):
+def extrinsic_spin(model, regime=None, compact=False):
     r"""Extrinsic spin :math:`\boldsymbol\gamma^m_k` for the Pauli matrices (Eq. 98 corrected)."""
-    return sp.Matrix([extrinsic_vertex(model, s, regime) for s in cv.PAULI])
+    return sp.Matrix([extrinsic_vertex(model, s, regime, compact) for s in cv.PAULI])
 
 
 
@@ -448,19 +483,24 @@ def born_product(model: Model, a=0, b=0, regime=None):
     return sp.simplify(sp.expand_complex(val.xreplace({z: sp.exp(sp.I * phi)})).rewrite(sp.cos))
 
 
-def scattering_time(model: Model, regime=None):
-    r""":math:`\tau = \hbar/(\pi u_0^2\rho(\epsilon_F))` with the density of states of the Fermi circles."""
+def scattering_time(model: Model, regime=None, compact=False):
+    r""":math:`\tau = \hbar/(\pi u_0^2\rho(\epsilon_F))` with the density of states of the Fermi circles
+    (``compact=True``: in the Fermi-surface variables of :func:`fermi_definitions`)."""
     kin = kinetics(model, regime)
     if not kin.rs.fermi_rings():
         raise RegimeError(f"no Fermi circle in the {kin.regime.name} regime: no scattering at E_F")
+    if compact:
+        rho = sum((kin.rs.weight(R, b) for R, b in kin.rs.fermi_rings()), sp.S.Zero)
+        return ffactor(_closed(kin, True, ffactor)(1 / (kin.K * rho)))
     return ffactor(1 / (kin.K * kin.rs.density_of_states()))
 
 
-def transport_time(model: Model, regime=None):
+def transport_time(model: Model, regime=None, compact=False):
     r"""Transport time of the first Fermi circle from :math:`J_0[z] = z/\tau_{tr}` (harmonic l = 1, Eq. 30).
 
     For several coupled Fermi circles the harmonic problem is a matrix; this returns the inverse of its
-    diagonal element for the first circle."""
+    diagonal element for the first circle.  ``compact=True``: in the Fermi-surface variables of
+    :func:`fermi_definitions`."""
     kin = kinetics(model, regime)
     if not kin.rs.fermi_rings():
         raise RegimeError(f"no Fermi circle in the {kin.regime.name} regime: no transport time")
@@ -469,4 +509,4 @@ def transport_time(model: Model, regime=None):
     trial[R.index][b, b] = z
     J = kin.collide(trial)[R.index][b, b]
     rate = laurent_coeff(J, z, 1)
-    return ffactor(kin.rs.reduce(1 / rate))
+    return ffactor(_closed(kin, compact, ffactor)(1 / rate))

@@ -276,12 +276,23 @@ def _convolve(result, T_val, values, model, observable, mu, weight, limit, fixed
 
 # ------------------------------------------------------------------ fixed carrier density: mu(T)
 def _dos(model, regime):
-    """rho(epsilon_F) of ``regime`` (0 where no band crosses E_F) and the regime."""
+    r"""rho(epsilon_F) of ``regime`` (0 where no band crosses E_F) and the regime.
+
+    Explicit in :math:`\epsilon_F` (``compact=False``): the series differentiates it with respect to
+    :math:`\epsilon_F`, and a form in :math:`k_F` would miss :math:`dk_F/d\epsilon_F`; a Fermi-surface
+    variable reaching here is refused (one :class:`ThermalError`, not a wrong derivative)."""
+    from .algebra.fsvars import FermiSymbol
     from .fermi import density_of_states
     from .regimes import get_regime
 
     reg = get_regime(model, regime)
-    return (density_of_states(model, reg) if reg.circles else sp.Integer(0)), reg
+    rho = density_of_states(model, reg, compact=False) if reg.circles else sp.Integer(0)
+    if any(isinstance(x, FermiSymbol) for x in rho.free_symbols):
+        raise ThermalError(f"the density of states of the {reg.name} regime is written in Fermi-surface variables "
+                           f"({', '.join(sorted(x.name for x in rho.free_symbols if isinstance(x, FermiSymbol)))}): "
+                           "mu(T) needs rho explicitly in epsilon_F (its derivatives would miss dk_F/depsilon_F): "
+                           "symkin.fermi.density_of_states(model, regime, compact=False)")
+    return rho, reg
 
 
 def _mu_shift(rho, var, sign, order):

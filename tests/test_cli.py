@@ -295,6 +295,23 @@ def test_all_observables_report_compiles_in_at_most_20_pages(runs, name):
     assert 1 <= _pdflatex_pages(tex) <= 20
 
 
+@pytest.mark.parametrize("name", REPORT_PAGE_MODELS)
+def test_all_observables_report_has_no_raw_code(runs, name):
+    """Issue 12: no SymPy text in place of a formula (the report's fallback "(too long to typeset; SymPy
+    form)"), and every stage quantity (Fermi surface to the skew distribution) typeset, in the
+    Fermi-surface variables with their definitions where the model has them (bhz_like)."""
+    (tex,) = (runs["tmp"] / f"all_{name}").glob("*.tex")
+    text = tex.read_text()
+    assert "SymPy form" not in text
+    stages = text[text.index("\\section{Fermi surface"):text.index("\\section{Anomalous Hall")]
+    assert "expression too large to typeset" not in stages and "not available" not in stages
+    if name == "bhz-like":
+        assert "written in the Fermi-surface variables, defined by" in stages
+        for lhs in (r"\rho(\epsilon_F) &= ", r"\tau_{\mathrm{tr}} &= ", r"n^{(\mathrm{sk})}_{++}\big|_{k = k_{F}} &= "):
+            line = stages.split(lhs)[1].split("\n")[0] if lhs in stages else ""
+            assert "k_{F}" in line and "\\sqrt" not in line, lhs
+
+
 def test_plot_written(runs):
     for png in ("ti_surface_sigma_yx.png", "ti_surface_sigma_yx_vs_EF.png"):
         data = (runs["tmp"] / "tex" / png).read_bytes()

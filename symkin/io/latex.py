@@ -174,6 +174,11 @@ class _Doc:
                                   "\\begin{flushleft}\\footnotesize\\ttfamily\n"
                                   + tex_escape(rhs.expr) + "\n\\end{flushleft}\n")
 
+    def definitions(self, defs, intro):
+        """The Fermi-surface variables ``defs`` (symbol -> Definition, issue 12), one per line."""
+        self.para(intro)
+        self.add("\\begin{align*}\n" + " \\\\\n".join(f"& {x.latex()}" for x in defs.values()) + "\n\\end{align*}\n")
+
     def na(self, what, value):
         self.parts.append(f"\\emph{{{tex_escape(what)}: {tex_escape(str(value))}.}}\n")
 
@@ -267,6 +272,7 @@ def latex_report(model, stages, regime=None, observables=("hall",), source=None,
     # ---- Fermi surface
     d.add("\\section{Fermi surface and scattering times}\n")
     lines = []
+    defs = _stage_definitions(g("fermi_definitions"), [g(key) for key in STAGE_KEYS])
     for key, lhs, tag in (("fermi_wavevector", "k_F", None), ("density_of_states", r"\rho(\epsilon_F)", None),
                           ("scattering_time", r"\tau", None), ("transport_time", r"\tau_{\mathrm{tr}}", 76)):
         v = g(key)
@@ -274,19 +280,25 @@ def latex_report(model, stages, regime=None, observables=("hall",), source=None,
             v = Unavailable("infinite: no Fermi circle in this regime")
         if isinstance(v, Unavailable):
             d.na(key.replace("_", " "), v)
+        elif key == "fermi_wavevector" and isinstance(_L(v), _Long) and any(x.is_radius for x in defs.values()):
+            d.para("$k_F$: the root of its defining relation below (its closed form in radicals is too long "
+                   "to typeset).")
         else:
             lines.append((lhs, _L(v), _tag(tag)))
     d.para(r"Scattering time $1/\tau = \pi u_0^2\rho(\epsilon_F)/\hbar$; the transport time follows from the "
            r"$l = 1$ harmonic of the Born collision operator [Eqs.~29--30] (for the TI, "
            r"$1/\tau_{\mathrm{tr}} = (1+3\xi_F^2)/2\tau$ [Eq.~76]):")
     d.eqs(lines)
+    if defs:
+        d.definitions(defs, "These and the closed forms of the following sections (up to the observables) are "
+                            "written in the Fermi-surface variables, defined by")
 
     # ---- distributions
     kF = g("fermi_wavevector")
     d.add("\\section{Leading-order distribution}\n")
     d.para(r"$n^{(-1)}_{E\mathbf k} = -e\tau_{\mathrm{tr}}\mathbf E\cdot\mathbf v^m_{\mathbf k}\,\delta(\epsilon^m_{\mathbf k}"
            r"-E_F)$ [Eq.~29], order $1/u_0^2$; shown is the coefficient of $\delta(k-k_F)$ on each circle:")
-    _dist(d, g("leading_distribution"), r"n^{(-1)}", kF, None)
+    _dist(d, g("leading_distribution"), r"n^{(-1)}", kF, None, defs)
 
     d.add("\\section{Extrinsic velocity and extrinsic spin}\n")
     d.para(r"The extrinsic velocity $\boldsymbol\beta^m_{\mathbf k}$ [Eqs.~45--47, with $\mathcal R'$ at $\mathbf k'$ "
@@ -308,12 +320,12 @@ def latex_report(model, stages, regime=None, observables=("hall",), source=None,
 
     d.add("\\section{Side-jump and skew-scattering distributions}\n")
     d.para(r"Side-jump distribution from the field-corrected collision integral $J_E$ [Eqs.~37--38]:")
-    _dist(d, g("side_jump_distribution"), r"n^{(\mathrm{sj})}", kF, 81)
+    _dist(d, g("side_jump_distribution"), r"n^{(\mathrm{sj})}", kF, 81, defs)
     d.para(r"Skew-scattering distribution from $J_{\mathrm{sk}} = [J(S_{\mathrm{ext}})]^{\mathrm{diag}}$ "
            r"[Eqs.~31--36], in the Fermi-shell prescription (twice the part on the Fermi circle; the printed "
            r"prescription also puts a part on the other band at $k_F$, e.g.\ the valence shell of Eq.~84 "
            r"-- the two give the same observables for particle-hole symmetric models):")
-    _dist(d, g("skew_distribution"), r"n^{(\mathrm{sk})}", kF, 84)
+    _dist(d, g("skew_distribution"), r"n^{(\mathrm{sk})}", kF, 84, defs)
 
     _beyond_nca_section(d, [g(f"observable:{o}") for o in observables])
 
@@ -379,7 +391,25 @@ def _regime_tex(reg, model):
     return lo + eF + hi
 
 
-def _dist(d, dist, sym, kF, tag):
+#: the stages whose closed forms may be written in the Fermi-surface variables (``compact=True``)
+STAGE_KEYS = ("density_of_states", "scattering_time", "transport_time", "leading_distribution",
+              "extrinsic_velocity", "extrinsic_spin", "side_jump_distribution", "skew_distribution")
+
+
+def _stage_definitions(defs, values):
+    """The Fermi-surface variables (``defs``: symbol -> Definition, the stage ``fermi_definitions``) if
+    any stage value is written in them, else {}."""
+    if not isinstance(defs, dict) or not defs:
+        return {}
+    used = set()
+    for v in values:
+        for x in (v.values() if isinstance(v, dict) else [v]):
+            if isinstance(x, (sp.Basic, sp.MatrixBase)):
+                used |= x.free_symbols & set(defs)
+    return defs if used else {}
+
+
+def _dist(d, dist, sym, kF, tag, defs=()):
     if isinstance(dist, Unavailable):
         d.na(sym.replace("\\", ""), dist)
         return
@@ -387,12 +417,14 @@ def _dist(d, dist, sym, kF, tag):
         d.para("Zero (no Fermi circle).")
         return
     lines = []
+    names = {x.name: x for x in defs}
     items = list(dist.items())
     for i, (label, expr) in enumerate(items):
         m = re.match(r"^(\w+) at \|k\| = (.*)$", str(label))
         band, radius = (m.group(1), m.group(2)) if m else (str(label), None)
         sign = {"conduction": "+", "valence": "-"}.get(band, tex_escape(band))
         at = r"k_F" if (radius is not None and not isinstance(kF, Unavailable) and radius == sp.sstr(kF)) \
+            else sp.latex(names[radius]) if radius in names \
             else (r"\text{" + tex_escape(radius) + "}" if radius else "")
         lhs = f"{sym}_{{{sign}{sign}}}\\big|_{{k = {at}}}" if at else f"{sym}_{{{sign}{sign}}}"
         lines.append((lhs, _L(expr), _tag(tag) if i == len(items) - 1 else ""))
@@ -433,17 +465,22 @@ def _observable_section(d, o, r, model):
             if len(parts) > 1:
                 joined = " + ".join(sp.latex(p) for p in parts)
                 rhs = joined if len(joined) <= MAX_DISPLAY else rhs
+        if n == "total" and isinstance(rhs, _Long):  # written as the sum of the lines above, not as raw text
+            named = [_lhs(r, m) for m, y in r.contributions.items() if not _zero(y)]
+            rhs = (" + ".join(named) or "0") + r"\quad\text{(the sum of its contributions; expanded in the JSON export)}"
         lines.append((_lhs(r, n), rhs, _tag(eqs.get(n))))
     d.eqs(lines)
     if r.definitions:  # the Fermi-surface variables of the closed forms (issue 12), one per line
-        d.para("where the Fermi-surface variables are defined by")
-        d.add("\\begin{align*}\n" + " \\\\\n".join(f"& {x.latex()}" for x in r.definitions.values())
-              + "\n\\end{align*}\n")
+        d.definitions(r.definitions, "where the Fermi-surface variables are defined by")
     xi_form, xi = in_xi(r.total, model)
     if xi_form is not None and key == "sigma_yx":
         M = model_mass(model)
         d.para(f"With $\\xi_F = {_L(M)}/{_L(model.fermi_level)}$:")
         d.eqs([(_lhs(r, n), _L(in_xi(x, model)[0]), _tag(eqs.get(n))) for n, x in r.items()])
+
+
+def _zero(x):
+    return x.is_zero_matrix if isinstance(x, sp.MatrixBase) else sp.sympify(x) == 0
 
 
 def _lhs(r, name):

@@ -24,8 +24,8 @@ from ..bands import bands
 from ..errors import SymkinError
 from ..fermi import density_of_states, fermi_wavevector
 from ..geometry import berry_connection, berry_curvature
-from ..kinetics import (extrinsic_spin, extrinsic_velocity, leading_distribution, scattering_time,
-                        side_jump_distribution, skew_distribution, transport_time)
+from ..kinetics import (extrinsic_spin, extrinsic_velocity, fermi_definitions, leading_distribution,
+                        scattering_time, side_jump_distribution, skew_distribution, transport_time)
 from ..regimes import get_regime
 from .common import OBSERVABLES, compute_observable
 
@@ -54,7 +54,9 @@ POST = {
 def collect_stages(model, regime=None, observables=None, **values):
     """Stages dict for :func:`latex_report` from values already computed with the Python API
     (keys as in :data:`REPORT_TASKS`: bands=bands.bands(model), berry_connection=..., ...;
-    ``observables`` = {'hall': Result, ...}).  Missing stages show as not available."""
+    ``observables`` = {'hall': Result, ...}).  Missing stages show as not available.  Values computed
+    with ``compact=True`` are printed with the definitions passed as
+    ``fermi_definitions=symkin.kinetics.fermi_definitions(model, regime)``."""
     out = {"regime": regime_info(model, regime)}
     for key, v in values.items():
         out[key] = POST[key](v) if key in POST else v
@@ -68,9 +70,15 @@ def _plain(fn, post):
     return lambda model, regime: post(fn(model)) if post else fn(model)
 
 
-def _at(fn):
-    """Stage of a function of the model and the Fermi-level regime."""
-    return lambda model, regime: fn(model, regime=regime)
+def _at(fn, **kw):
+    """Stage of a function of the model and the Fermi-level regime (keywords ``kw`` passed on)."""
+    return lambda model, regime: fn(model, regime=regime, **kw)
+
+
+def _compact(fn):
+    """Stage of a Fermi-level closed form written in the Fermi-surface variables (issue 12): the
+    report prints it with the definitions of the stage ``fermi_definitions``."""
+    return _at(fn, compact=True)
 
 
 def _observable_stage(name, crossed=False):
@@ -103,14 +111,15 @@ STAGES = {
     "berry_curvature": ("Berry curvature", _plain(berry_curvature, None)),
     "regime": ("Fermi-level regime", regime_info),
     "fermi_wavevector": ("Fermi wave vector", _at(fermi_wavevector)),
-    "density_of_states": ("density of states", _at(density_of_states)),
-    "scattering_time": ("scattering time", _at(scattering_time)),
-    "transport_time": ("transport time", _at(transport_time)),
-    "leading_distribution": ("leading distribution n^(-1)", _at(leading_distribution)),
-    "extrinsic_velocity": ("extrinsic velocity beta", _at(extrinsic_velocity)),
-    "extrinsic_spin": ("extrinsic spin gamma", _at(extrinsic_spin)),
-    "side_jump_distribution": ("side-jump distribution n^sj", _at(side_jump_distribution)),
-    "skew_distribution": ("skew distribution n^sk", _at(skew_distribution)),
+    "fermi_definitions": ("Fermi-surface variables", _at(fermi_definitions)),
+    "density_of_states": ("density of states", _compact(density_of_states)),
+    "scattering_time": ("scattering time", _compact(scattering_time)),
+    "transport_time": ("transport time", _compact(transport_time)),
+    "leading_distribution": ("leading distribution n^(-1)", _compact(leading_distribution)),
+    "extrinsic_velocity": ("extrinsic velocity beta", _compact(extrinsic_velocity)),
+    "extrinsic_spin": ("extrinsic spin gamma", _compact(extrinsic_spin)),
+    "side_jump_distribution": ("side-jump distribution n^sj", _compact(side_jump_distribution)),
+    "skew_distribution": ("skew distribution n^sk", _compact(skew_distribution)),
     **{f"observable:{n}": (OBSERVABLES[n][1], _observable_stage(n)) for n in OBSERVABLES},
     **{f"observable:{n}{CROSSED}": (OBSERVABLES[n][1] + " (NCA + crossed X, Psi)", _observable_stage(n, True))
        for n in OBSERVABLES},
@@ -124,8 +133,8 @@ REPORT_TASKS = (
     ("skew distribution", ("skew_distribution",)),
     ("side-jump and leading distributions", ("leading_distribution", "side_jump_distribution")),
     ("bands, Berry geometry, Fermi surface, times", ("regime", "bands", "berry_connection", "berry_curvature",
-                                                     "fermi_wavevector", "density_of_states", "scattering_time",
-                                                     "transport_time")),
+                                                     "fermi_wavevector", "fermi_definitions", "density_of_states",
+                                                     "scattering_time", "transport_time")),
     ("extrinsic velocity and spin", ("extrinsic_velocity", "extrinsic_spin")),
 )
 
