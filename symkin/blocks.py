@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from .algebra.bounds import check_size
 from .bands import hermitian_unknown
 from .errors import ShapeError
 from .model import Model, dagger
@@ -120,7 +121,7 @@ def symmetry_basis(model: Model):
         for x in (C * Mm - Mm * C):
             re, im = sp.expand_complex(sp.expand(x)).as_real_imag()
             eqs += [q for q in (sp.expand(re), sp.expand(im)) if q != 0]
-    sol = sp.linsolve(eqs, unknowns)
+    sol = sp.linsolve(check_size(eqs, "the symmetry equations"), unknowns)
     if not sol:
         return None
     (vals,) = list(sol)

@@ -34,6 +34,7 @@ from .algebra.integrate import angular_average, radial_integral, sea_antiderivat
 from .kinetics import E_VEC, kinetics
 from .model import Model, dagger
 from .internal import internal
+from .algebra.bounds import check_size
 from .algebra.poly import ffactor
 from .regimes import get_regime
 from .results import Result
@@ -256,6 +257,8 @@ def _radius(x):
 def _sea_at(kin, F, u, Lam, x):
     """Antiderivative at an end point: 0, oo, or a Fermi ring (closed form via the ring relation)."""
     d2u = sp.expand(kin.rs.blk.d_squared.subs(k, sp.sqrt(u)))
+    if x in (sp.oo, 0):
+        check_size(F, "the Fermi-sea antiderivative")  # before sympy.limit
     if x is sp.oo:
         return sp.limit(F.xreplace({Lam: sp.sqrt(d2u)}), u, sp.oo)
     if x == 0:
