@@ -25,7 +25,8 @@ from numpy.polynomial import polynomial as npoly
 from .bands import TwoBandBlock, k
 from .errors import UnsupportedModelError
 from .internal import internal
-from .algebra.poly import ffactor, ffactor_list
+from .algebra.bounds import factor_bounded
+from .algebra.poly import ffactor_list
 
 x = internal("x", nonnegative=True)
 
@@ -203,10 +204,9 @@ def band_extremum(blk: TwoBandBlock, band, index):
 
 def _positive(expr):
     """``expr > 0`` with a denominator of known sign cleared (a SymPy boolean)."""
-    num, den = sp.fraction(ffactor(expr))  # FLINT: SymPy's multivariate factor has no time bound
+    num, den = sp.fraction(factor_bounded(sp.together(expr)))
     sign, keep = 1, []
     for f in sp.Mul.make_args(num) + tuple(1 / a for a in sp.Mul.make_args(den)):
-        f = f.as_content_primitive()[1] if f.is_Add else f  # drop a positive rational content
         if f.is_positive or (f.is_Pow and f.exp.is_even) or isinstance(f, sp.Abs):
             continue  # (a square is positive except on a boundary of measure zero)
         if f.is_negative:
@@ -246,8 +246,8 @@ def ring_extrema(blk: TwoBandBlock):
         if xr.is_nonpositive:
             continue
         s = sp.cancel(d0.diff(x).subs(x, xr) * d2.diff(x).subs(x, xr))
-        e0, lam = d0.subs(x, xr), sp.sqrt(ffactor(d2.subs(x, xr)))
-        e0 = ffactor(e0)
+        e0, lam = d0.subs(x, xr), sp.sqrt(factor_bounded(d2.subs(x, xr)))
+        e0 = factor_bounded(e0)
         pos = _positive(xr)
         if s == 0:
             states = [("both", pos, {0: _tidy(e0 + lam), 1: _tidy(e0 - lam)})]

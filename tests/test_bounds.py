@@ -14,6 +14,7 @@ from symkin.algebra.bounds import check_integrand, is_zero, simplify_bounded, so
 from symkin.algebra.integrate import radial_integral, sea_antiderivative
 from symkin.bands import k, rotation_generator
 from symkin.blocks import direct_sum, symmetry_basis
+from symkin.cases import provably_empty
 from symkin.errors import SizeLimitError
 from symkin.fermi import fermi_wavevector
 from symkin.kinetics import born_product, phi
@@ -84,8 +85,22 @@ def test_linear_systems_of_the_model_analysis_are_guarded(monkeypatch):
     with pytest.raises(SizeLimitError, match="MAX_SYMPY_NODES") as info:
         rotation_generator(ti_surface(velocity=w))
     assert "isotropy equations" in str(info.value)
+    pair = direct_sum(massive_dirac(), massive_dirac(-Delta))
     with pytest.raises(SizeLimitError, match="symmetry equations"):
-        symmetry_basis(direct_sum(massive_dirac(), massive_dirac(-Delta)))
+        symmetry_basis(pair)
+    monkeypatch.setattr(poly, "MAX_SYMPY_NODES", 20_000)
+    assert symmetry_basis(pair) is not None  # its eigenvalues are rational: degree 1
+    monkeypatch.setattr(poly, "MAX_SOLVE_DEGREE", 0)
+    with pytest.raises(SizeLimitError, match="eigenvalue of the symmetry generator"):
+        symmetry_basis(pair)
+
+
+def test_optional_emptiness_proof_is_skipped_on_large_conditions(monkeypatch):
+    x = sp.Symbol("x", positive=True)
+    empty = sp.And(x > 2, x < 1)
+    assert provably_empty(empty)
+    monkeypatch.setattr(poly, "MAX_SIMPLIFY_NODES", 2)
+    assert not provably_empty(empty)  # not proved (regimes then keep the condition): no error, no hang
 
 
 def test_a_derivation_stops_with_one_error_at_the_sympy_size_limit(monkeypatch):

@@ -16,9 +16,10 @@ import math
 import sympy as sp
 
 from . import poly
-from .poly import _limit, ffactor_list
+from .poly import _limit, ffactor, ffactor_list
 
-__all__ = ["check_size", "simplify_bounded", "solve_bounded", "solve_degree", "tree_size"]
+__all__ = ["check_integrand", "check_size", "factor_bounded", "is_zero", "simplify_bounded", "solve_bounded",
+           "solve_degree", "tree_size"]
 
 
 def tree_size(expr, cap):
@@ -136,3 +137,17 @@ def is_zero(expr, what):
     _limit(f"expression-tree nodes of {what} (an exact zero test)", tree_size(expr, poly.MAX_SIMPLIFY_NODES + 1),
            "MAX_SIMPLIFY_NODES", more_than=True)
     return sp.simplify(expr) == 0
+
+
+def factor_bounded(expr):
+    """``sympy.factor(expr)`` (its printed form) on expressions up to
+    :data:`~symkin.algebra.poly.MAX_SIMPLIFY_NODES` tree nodes, FLINT's
+    :func:`~symkin.algebra.poly.ffactor` above (SymPy's multivariate factorisation has no time bound).
+
+    >>> a, b = sp.symbols('a b', positive=True)
+    >>> factor_bounded(a**2 - b**2)
+    (a - b)*(a + b)
+    """
+    if tree_size(expr, poly.MAX_SIMPLIFY_NODES + 1) <= poly.MAX_SIMPLIFY_NODES:
+        return sp.factor(expr)
+    return ffactor(expr)

@@ -30,6 +30,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from .bounds import factor_bounded
 from .poly import fcancel, ffactor
 
 
@@ -227,7 +228,7 @@ def closed_radius(d: Definition, sample):
         cands = [sp.sqrt(-coeffs[1] / coeffs[0])]
     elif len(coeffs) == 3:
         a, b, c = coeffs
-        D = ffactor(sp.expand(b**2 - 4 * a * c))
+        D = factor_bounded(sp.expand(b**2 - 4 * a * c))
         cands = [sp.sqrt((-b + sg * sp.sqrt(D)) / (2 * a)) for sg in (1, -1)]
     else:
         return FermiRoot(d.relation, x, d.branch, d.index, d.count)

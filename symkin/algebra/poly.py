@@ -47,7 +47,9 @@ MAX_SOLVE_DEGREE = int(os.environ.get("SYMKIN_MAX_SOLVE_DEGREE", 4))
 MAX_SYMPY_NODES = int(os.environ.get("SYMKIN_MAX_SYMPY_NODES", 20_000))
 #: ``sympy.simplify`` (a cosmetic step) runs only on expressions up to this many tree nodes (largest
 #: on the built-in models: 308); larger ones are left as they are (no error), and an exact zero test
-#: that needs simplify on a larger one is refused (``symkin.algebra.bounds.is_zero``)
+#: that needs simplify on a larger one is refused (``symkin.algebra.bounds.is_zero``).  The same size
+#: bounds the other optional SymPy steps: the proof that a regime case is empty
+#: (``symkin.cases.provably_empty``); SymPy's ``factor`` (FLINT's ``ffactor`` above it).
 MAX_SIMPLIFY_NODES = int(os.environ.get("SYMKIN_MAX_SIMPLIFY_NODES", 1_000))
 #: power of k_B T of a Sommerfeld series (symkin.thermal): each order differentiates the closed form twice
 MAX_SERIES_ORDER = int(os.environ.get("SYMKIN_MAX_SERIES_ORDER", 12))

@@ -14,8 +14,7 @@ import sympy as sp
 from .. import __version__
 from .. import conventions as cv
 from ..bands import k as _k
-from ..algebra import poly as _poly
-from ..algebra.bounds import tree_size
+from ..algebra.bounds import factor_bounded
 from ..algebra.poly import ffactor
 from ..contributions import formula, paper_equations
 from .common import OBSERVABLES, PAPER, is_matrix, model_mass, safe_filename, split_orders, write_atomic
@@ -25,10 +24,7 @@ def _lam_form(expr, d2, lam):
     """Write sqrt(|d(k)|^2) as lambda_k."""
     if d2 is None or not getattr(expr, "has", lambda *_: False)(_k):
         return expr
-    def f(x):
-        x = x.xreplace({sp.sqrt(d2): lam}).subs(d2, lam**2).xreplace({sp.sqrt(d2): lam})
-        # SymPy's factor (radicals, several generators) has no time bound: only on small displays
-        return sp.factor(x) if tree_size(x, _poly.MAX_SIMPLIFY_NODES + 1) <= _poly.MAX_SIMPLIFY_NODES else x
+    f = lambda x: factor_bounded(x.xreplace({sp.sqrt(d2): lam}).subs(d2, lam**2).xreplace({sp.sqrt(d2): lam}))
     try:
         return expr.applyfunc(f) if is_matrix(expr) else f(expr)
     except Exception:  # noqa: BLE001 -- display only
