@@ -38,7 +38,7 @@ import sympy as sp
 from .errors import AnisotropicModelError, ShapeError, SizeLimitError
 from .internal import internal, internal_symbols
 from .model import Model, dagger
-from .algebra.bounds import check_size, simplify_bounded
+from .algebra.bounds import check_size, simplify_bounded, solve_degree
 from .algebra.poly import MAX_K_DEGREE
 
 #: polar variables: k = |k| > 0, z = exp(i theta) as a *real* placeholder (conjugation is z -> 1/z)
@@ -176,6 +176,8 @@ def _rotation_generator(H, momenta) -> Isotropy:
         jd = [J[i, i] for i in range(n)]
     else:
         W_cols, jd = [], []
+        for f, _ in J.charpoly().factor_list()[1]:  # eigenvalues in radicals, bounded
+            solve_degree(f.as_expr(), f.gen, "an eigenvalue of the rotation generator")
         for val, mult, vecs in J.eigenvects():
             vecs = sp.GramSchmidt(vecs, orthonormal=True)
             W_cols += vecs

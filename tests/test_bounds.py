@@ -93,6 +93,10 @@ def test_linear_systems_of_the_model_analysis_are_guarded(monkeypatch):
     monkeypatch.setattr(poly, "MAX_SOLVE_DEGREE", 0)
     with pytest.raises(SizeLimitError, match="eigenvalue of the symmetry generator"):
         symmetry_basis(pair)
+    rotated = ti_surface(velocity=sp.Symbol("w_bounds_test3", positive=True)).with_basis(
+        sp.Matrix([[1, 1], [1, -1]]) / sp.sqrt(2))  # a non-diagonal rotation generator
+    with pytest.raises(SizeLimitError, match="eigenvalue of the rotation generator"):
+        rotation_generator(rotated)
 
 
 def test_optional_emptiness_proof_is_skipped_on_large_conditions(monkeypatch):
