@@ -190,8 +190,8 @@ def intrinsic_density(model, O, band):
     d0 = (Ht[0, 0] + Ht[1, 1]) / 2
     P = [(sp.eye(2) + s * (Ht - d0 * sp.eye(2)) / Lam) / 2 for s in (1, -1)]
     a, b = band, 1 - band
-    tr = sp.expand((P[a] * EdH * P[b] * Ot).trace())
-    im = (tr - conj(tr, (z,))) / (2 * sp.I)
+    tr = (P[a] * EdH * P[b] * Ot).trace()  # not expanded: the products are formed in FLINT (flaurent);
+    im = (tr - conj(tr, (z,))) / (2 * sp.I)  # SymPy's expand took 280 s for a mass Delta + B k^12
     return sp.cancel(2 * cv.e * angular_average(im, z) / (4 * Lam**2)), Lam
 
 
