@@ -30,7 +30,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .bounds import factor_bounded
+from .bounds import check_size, factor_bounded
 from .poly import fcancel, ffactor
 
 
@@ -304,8 +304,11 @@ def total_diff(expr, var, n=1, definitions=()):
     :math:`dk_F/dx = -(\partial P/\partial x)/(\partial P/\partial k_F)` from the relation, derived
     variables by the chain rule.  The result is again written in the variables (:func:`present`)."""
     defs = list(definitions.values()) if hasattr(definitions, "values") else list(definitions)
+    what = f"a derivative with respect to {var} (the Sommerfeld series grows with each order)"
     if not defs:
-        return sp.diff(expr, var, n)
+        for _ in range(n):  # one order at a time, each checked (sympy.diff does the same in one call)
+            expr = check_size(sp.diff(expr, var), what)
+        return expr
     dv = {}
     for d in defs:
         if d.is_radius:
@@ -317,5 +320,5 @@ def total_diff(expr, var, n=1, definitions=()):
                                                       sp.S.Zero)
     for _ in range(n):
         expr = sp.diff(expr, var) + sum((sp.diff(expr, v) * dv[v] for v in dv if expr.has(v)), sp.S.Zero)
-        expr = present(expr, defs)
+        expr = present(check_size(expr, what), defs)
     return expr
