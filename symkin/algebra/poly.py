@@ -43,7 +43,8 @@ MAX_K_DEGREE = int(os.environ.get("SYMKIN_MAX_K_DEGREE", 12))
 MAX_SOLVE_DEGREE = int(os.environ.get("SYMKIN_MAX_SOLVE_DEGREE", 4))
 #: expression-tree nodes of an input handed to ``sympy.solve``, ``linsolve``, ``integrate`` or
 #: ``limit`` (largest on the built-in models and the fuzz sample: 2 141, the linear system of a
-#: Fermi-sea antiderivative; the isotropy equations of a 2 x 2 model ~300)
+#: Fermi-sea antiderivative; the isotropy equations of a 2 x 2 model ~300), and of each derivative of
+#: a Sommerfeld series (``symkin.algebra.fsvars.total_diff``: bhz_like stops at order 4)
 MAX_SYMPY_NODES = int(os.environ.get("SYMKIN_MAX_SYMPY_NODES", 20_000))
 #: ``sympy.simplify`` (a cosmetic step) runs only on expressions up to this many tree nodes (largest
 #: on the built-in models: 308); larger ones are left as they are (no error), and an exact zero test
