@@ -38,6 +38,7 @@ import sympy as sp
 from .errors import AnisotropicModelError, ShapeError, SizeLimitError
 from .internal import internal, internal_symbols
 from .model import Model, dagger
+from .algebra.bounds import check_size, simplify_bounded, solve_degree
 from .algebra.poly import MAX_K_DEGREE
 
 #: polar variables: k = |k| > 0, z = exp(i theta) as a *real* placeholder (conjugation is z -> 1/z)
@@ -157,7 +158,7 @@ def _rotation_generator(H, momenta) -> Isotropy:
             re, im = sp.expand_complex(coeff).as_real_imag()
             eqs += [sp.expand(re), sp.expand(im)]
     eqs = [q for q in eqs if q != 0]
-    sol = sp.linsolve(eqs, unknowns) if eqs else sp.FiniteSet(tuple(unknowns))
+    sol = sp.linsolve(check_size(eqs, "the isotropy equations"), unknowns) if eqs else sp.FiniteSet(tuple(unknowns))
     if sol == sp.S.EmptySet or len(sol) == 0:
         raise AnisotropicModelError(
             "H is not rotationally symmetric: no constant generator J with "
@@ -175,6 +176,8 @@ def _rotation_generator(H, momenta) -> Isotropy:
         jd = [J[i, i] for i in range(n)]
     else:
         W_cols, jd = [], []
+        for f, _ in J.charpoly().factor_list()[1]:  # eigenvalues in radicals, bounded
+            solve_degree(f.as_expr(), f.gen, "an eigenvalue of the rotation generator")
         for val, mult, vecs in J.eigenvects():
             vecs = sp.GramSchmidt(vecs, orthonormal=True)
             W_cols += vecs
@@ -240,7 +243,7 @@ def two_band_block(model: Model) -> TwoBandBlock:
         return TwoBandBlock(d0, dz, sp.S.Zero, sp.S.One)
     coeffs = sp.Poly(dperp, k).coeffs()
     lead = coeffs[0]
-    kappa = sp.simplify(lead / sp.Abs(lead))
+    kappa = simplify_bounded(lead / sp.Abs(lead))
     g = sp.expand(dperp / kappa)
     if sp.expand(sp.im(g)) != 0:
         raise AnisotropicModelError(

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from .algebra.bounds import check_size, solve_degree
 from .bands import hermitian_unknown
 from .errors import ShapeError
 from .model import Model, dagger
@@ -120,7 +121,7 @@ def symmetry_basis(model: Model):
         for x in (C * Mm - Mm * C):
             re, im = sp.expand_complex(sp.expand(x)).as_real_imag()
             eqs += [q for q in (sp.expand(re), sp.expand(im)) if q != 0]
-    sol = sp.linsolve(eqs, unknowns)
+    sol = sp.linsolve(check_size(eqs, "the symmetry equations"), unknowns)
     if not sol:
         return None
     (vals,) = list(sol)
@@ -129,6 +130,9 @@ def symmetry_basis(model: Model):
         return None
     weights = {f: sp.Rational(2 * i + 3, 7 + i) for i, f in enumerate(free)}  # a generic combination
     Cg = C.xreplace(dict(zip(unknowns, vals))).xreplace(weights)
+    lam = sp.Dummy("lambda")
+    for f, _ in Cg.charpoly(lam).factor_list()[1]:  # (numeric, over Q(i)): eigenvalues in radicals
+        solve_degree(f.as_expr(), f.gen, "an eigenvalue of the symmetry generator")
     cols = []
     for _, _, vecs in sorted(Cg.eigenvects(), key=lambda t: sp.default_sort_key(t[0])):
         cols += sp.GramSchmidt(vecs, orthonormal=True)

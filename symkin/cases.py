@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .algebra import poly
+from .algebra.bounds import tree_size
+
 from .model import Model
 
 
@@ -67,10 +70,15 @@ def provably_empty(cond):
     """True when the SymPy boolean ``cond`` is unsatisfiable for real values respecting the
     symbols' assumptions, proved by :func:`sympy.reduce_inequalities` (conjunctions of
     inequalities in one symbol) after propositional reduction (:func:`sympy.satisfiable` on the
-    atoms); False when not proved (the finite search of :func:`case_point` then decides nothing)."""
+    atoms); False when not proved (the finite search of :func:`case_point` then decides nothing).
+    The proof is optional: it is not attempted on a condition above
+    :data:`symkin.algebra.poly.MAX_SIMPLIFY_NODES` tree nodes (SymPy's inequality solver has no time
+    bound)."""
     if cond is sp.false:
         return True
     if cond is None or cond is sp.true:
+        return False
+    if tree_size(cond, poly.MAX_SIMPLIFY_NODES + 1) > poly.MAX_SIMPLIFY_NODES:
         return False
     if sp.satisfiable(cond) is False:
         return True

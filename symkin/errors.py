@@ -44,8 +44,9 @@ class CrossedUnavailableError(SymkinError, NotImplementedError):
 
 class SizeLimitError(SymkinError, RuntimeError):
     """A derivation hit one of the engine's size limits (polynomial degree, number of terms,
-    number of Fermi circles).  The message names the limit and how to raise it (the module-level
-    constants in :mod:`symkin.limits`, or the environment variables they read)."""
+    number of Fermi circles, degree of a polynomial solved in radicals, size of an input to a SymPy
+    routine).  The message names the limit and how to raise it (the module-level constants ``MAX_*``
+    of :mod:`symkin.algebra.poly`, or the environment variables ``SYMKIN_MAX_*`` they read)."""
 
 
 class UnsupportedModelError(SymkinError, ValueError):

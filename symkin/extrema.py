@@ -25,6 +25,8 @@ from numpy.polynomial import polynomial as npoly
 from .bands import TwoBandBlock, k
 from .errors import UnsupportedModelError
 from .internal import internal
+from .algebra.bounds import factor_bounded
+from .algebra.poly import ffactor_list
 
 x = internal("x", nonnegative=True)
 
@@ -202,7 +204,7 @@ def band_extremum(blk: TwoBandBlock, band, index):
 
 def _positive(expr):
     """``expr > 0`` with a denominator of known sign cleared (a SymPy boolean)."""
-    num, den = sp.fraction(sp.factor(sp.together(expr)))
+    num, den = sp.fraction(factor_bounded(sp.together(expr)))
     sign, keep = 1, []
     for f in sp.Mul.make_args(num) + tuple(1 / a for a in sp.Mul.make_args(den)):
         if f.is_positive or (f.is_Pow and f.exp.is_even) or isinstance(f, sp.Abs):
@@ -232,7 +234,7 @@ def ring_extrema(blk: TwoBandBlock):
     if P == 0:
         return [], False
     roots, complete = [], True
-    for f, _ in sp.factor_list(P, x)[1]:
+    for f, _ in ffactor_list(P):
         deg = sp.degree(f, x)
         if deg == 0:
             continue
@@ -244,8 +246,8 @@ def ring_extrema(blk: TwoBandBlock):
         if xr.is_nonpositive:
             continue
         s = sp.cancel(d0.diff(x).subs(x, xr) * d2.diff(x).subs(x, xr))
-        e0, lam = d0.subs(x, xr), sp.sqrt(sp.factor(d2.subs(x, xr)))
-        e0 = sp.factor(e0)
+        e0, lam = d0.subs(x, xr), sp.sqrt(factor_bounded(d2.subs(x, xr)))
+        e0 = factor_bounded(e0)
         pos = _positive(xr)
         if s == 0:
             states = [("both", pos, {0: _tidy(e0 + lam), 1: _tidy(e0 - lam)})]

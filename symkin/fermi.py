@@ -31,6 +31,7 @@ from .internal import internal
 from .model import Model
 from .algebra.closedform import ClosedForms
 from .algebra.fsvars import Definition, FermiSymbol, present
+from .algebra.bounds import simplify_bounded, solve_bounded
 from .algebra.poly import fcancel, ffactor, ffactor_list, flaurent
 from .regimes import (  # noqa: F401  (re-exported: symkin.fermi.get_regime etc. keep working)
     Regime, case_point, get_regime, regime_at, regimes, sample_point)
@@ -206,13 +207,14 @@ class RingSet(ClosedForms):
         """Replace ring symbols in E by their closed forms (of the rings before index ``upto``)."""
         for ring in self.rings[:upto]:
             E = E.xreplace({ring.Lam: ring.Lam_value}).xreplace({ring.r: ring.radius})
-        return sp.simplify(E)
+        return simplify_bounded(E)
 
     def _closed_forms(self, i, band, E, kr):
         """(radius, |d|, energy) in closed form of ring i of ``band`` at E found at radius kr."""
         Ex = self._explicit(sp.sympify(E), i)
         eq = sp.expand((Ex - self._d0) ** 2 - self._d2)
-        cands = [c for c in sp.solve(eq, k) if not c.has(sp.I)]  # casus irreducibilis: no usable closed form
+        cands = [c for c in solve_bounded(eq, k, f"the radius of ring {i}", self.sample, kr)
+                 if not c.has(sp.I)]  # casus irreducibilis: no usable closed form
         radius = None
         for cand in cands:
             val = complex(sp.N(cand.subs(self.sample), 30))

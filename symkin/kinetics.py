@@ -53,6 +53,7 @@ from .algebra.integrate import harmonics, laurent_coeff
 from .model import Model
 from .internal import internal, internal_symbols
 from .algebra.poly import ffactor, solve_linear
+from .algebra.bounds import simplify_bounded
 
 E_VEC = (cv.E_x, cv.E_y)
 #: how the skew driving term treats shells away from E_F (see :meth:`Kinetics.J_skew`)
@@ -480,7 +481,7 @@ def born_product(model: Model, a=0, b=0, regime=None):
     prod = sp.expand(kin.kernel.strength * O[a, b] * Ob[b, a])
     # a function of w = z/z' only: set z' = 1, z = e^{i phi}
     val = kin.rs.reduce(prod.xreplace({zp: 1}), final=sp.cancel)
-    return sp.simplify(sp.expand_complex(val.xreplace({z: sp.exp(sp.I * phi)})).rewrite(sp.cos))
+    return simplify_bounded(sp.expand_complex(val.xreplace({z: sp.exp(sp.I * phi)})).rewrite(sp.cos))
 
 
 def scattering_time(model: Model, regime=None, compact=False):

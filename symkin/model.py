@@ -13,6 +13,7 @@ import sympy as sp
 from . import conventions as cv
 from .algebra.exact import exact_numbers  # noqa: F401 (re-exported: symkin.model.exact_numbers)
 from .disorder import WhiteNoise  # noqa: F401 (the default disorder; re-exported)
+from .algebra.bounds import is_zero, simplify_bounded
 from .errors import AssumptionError, MomentumError, NonHermitianError, ShapeError
 
 
@@ -94,7 +95,7 @@ class Model:
         if H.free_symbols & (set(dis) | {self.fermi_level}):
             raise MomentumError("H must not contain the disorder strength or the Fermi level")
         if any(sp.expand(x) != 0 for x in (H - dagger(H))):
-            raise NonHermitianError(f"H is not Hermitian: H - H^dagger = {sp.simplify(H - dagger(H))}")
+            raise NonHermitianError(f"H is not Hermitian: H - H^dagger = {simplify_bounded(H - dagger(H))}")
 
     # ------------------------------------------------------------------ basic data
     @property
@@ -114,7 +115,7 @@ class Model:
     def with_basis(self, U, name=None):
         """The same physics in another basis: H -> U^dagger H U for a constant unitary U."""
         U, unotes = exact_numbers(sp.ImmutableMatrix(U), radicals=True)
-        if any(sp.simplify(x) != 0 for x in (dagger(U) * U - sp.eye(self.n_bands))):
+        if not all(is_zero(x, "U^dagger U - 1") for x in (dagger(U) * U - sp.eye(self.n_bands))):
             raise ShapeError("basis change must be a constant unitary matrix")
         return Model(sp.ImmutableMatrix(sp.expand(dagger(U) * self.H * U)), self.momenta, self.disorder,
                      name or self.name + " (rotated basis)", self.fermi_level, self.sample,

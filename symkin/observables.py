@@ -34,6 +34,7 @@ from .algebra.integrate import angular_average, radial_integral, sea_antiderivat
 from .kinetics import E_VEC, kinetics
 from .model import Model, dagger
 from .internal import internal
+from .algebra.bounds import check_size
 from .algebra.poly import ffactor
 from .regimes import get_regime
 from .results import Result
@@ -189,8 +190,8 @@ def intrinsic_density(model, O, band):
     d0 = (Ht[0, 0] + Ht[1, 1]) / 2
     P = [(sp.eye(2) + s * (Ht - d0 * sp.eye(2)) / Lam) / 2 for s in (1, -1)]
     a, b = band, 1 - band
-    tr = sp.expand((P[a] * EdH * P[b] * Ot).trace())
-    im = (tr - conj(tr, (z,))) / (2 * sp.I)
+    tr = (P[a] * EdH * P[b] * Ot).trace()  # not expanded: the products are formed in FLINT (flaurent);
+    im = (tr - conj(tr, (z,))) / (2 * sp.I)  # SymPy's expand took 280 s for a mass Delta + B k^12
     return sp.cancel(2 * cv.e * angular_average(im, z) / (4 * Lam**2)), Lam
 
 
@@ -256,6 +257,8 @@ def _radius(x):
 def _sea_at(kin, F, u, Lam, x):
     """Antiderivative at an end point: 0, oo, or a Fermi ring (closed form via the ring relation)."""
     d2u = sp.expand(kin.rs.blk.d_squared.subs(k, sp.sqrt(u)))
+    if x in (sp.oo, 0):
+        check_size(F, "the Fermi-sea antiderivative")  # before sympy.limit
     if x is sp.oo:
         return sp.limit(F.xreplace({Lam: sp.sqrt(d2u)}), u, sp.oo)
     if x == 0:

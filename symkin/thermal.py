@@ -35,6 +35,7 @@ import sympy as sp
 from . import conventions as cv
 from .errors import SymkinError
 from .algebra.fsvars import total_diff
+from .algebra import poly as _poly
 from .results import Result
 
 #: Boltzmann constant (positive symbol)
@@ -84,6 +85,7 @@ def _series(x, var, sign, order, odd, definitions=()):
 def _requires_order(order, odd):
     if not isinstance(order, int) or order < (1 if odd else 0):
         raise ThermalError(f"order must be a non-negative integer (the power of k_B T), got {order!r}")
+    _poly._limit("order of the Sommerfeld series (power of k_B T)", order, "MAX_SERIES_ORDER")
 
 
 def thermal(result: Result, order=2, *, T=None, values=None, model=None, observable=None,
@@ -315,7 +317,11 @@ def _mu_shift(rho, var, sign, order):
     sol = {}
     for i, c in enumerate(cs):
         coeff = eq.coeff(tau, 2 * i + 2).subs(sol)
-        sol[c] = sp.cancel(sp.solve(coeff, c)[0])
+        P = sp.Poly(coeff, c)  # linear in c: rho(E_F) c + (earlier orders); no sympy.solve
+        if P.degree() != 1:
+            raise ThermalError("the fixed-density shift of mu needs a non-zero density of states at E_F")
+        a1, a0 = P.all_coeffs()
+        sol[c] = sp.cancel(-a0 / a1)
     return sp.expand(delta.subs(sol)), tau
 
 
@@ -374,6 +380,7 @@ def chemical_potential(model, order=2, *, regime=None, T=None, values=None, mu0=
         return _mu_exact(model, float(T), values, float(mu0), limit)
     if not isinstance(order, int) or order < 2 or order % 2:
         raise ThermalError(f"order must be an even integer >= 2 (the power of k_B T), got {order!r}")
+    _poly._limit("order of the Sommerfeld series (power of k_B T)", order, "MAX_SERIES_ORDER")
     rho, reg = _dos(model, regime)
     if rho == 0:
         raise ThermalError(f"no density of states at E_F in regime {reg.name!r}: the Sommerfeld series "

@@ -4,6 +4,8 @@ r"""The exact machinery: algebra that knows no stage of the physics chain (issue
 ``poly``           exact rational arithmetic on FLINT multivariate polynomials (python-flint): ``fcancel``,
                    Laurent coefficients ``flaurent``, relations :math:`L^2 = Q` imposed exactly,
                    ``solve_linear``; the size limits ``MAX_*`` (``SYMKIN_MAX_*`` environment variables)
+``bounds``         guards before the SymPy calls no FLINT limit bounds (solve, linsolve, integrate,
+                   limit, simplify): one ``SizeLimitError`` naming the limit, never an unbounded run
 ``integrate``      angular averages as Laurent coefficients in :math:`z = e^{i\theta}`; Fermi-sea
                    antiderivatives
 ``fsvars``         algebraic symbols defined by a polynomial relation and a branch (the Fermi-surface

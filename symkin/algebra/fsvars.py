@@ -30,6 +30,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from .bounds import check_size, factor_bounded
 from .poly import fcancel, ffactor
 
 
@@ -228,7 +229,7 @@ def closed_radius(d: Definition, sample):
         cands = [sp.sqrt(-coeffs[1] / coeffs[0])]
     elif len(coeffs) == 3:
         a, b, c = coeffs
-        D = sp.factor(sp.expand(b**2 - 4 * a * c))
+        D = factor_bounded(sp.expand(b**2 - 4 * a * c))
         cands = [sp.sqrt((-b + sg * sp.sqrt(D)) / (2 * a)) for sg in (1, -1)]
     else:
         return FermiRoot(d.relation, x, d.branch, d.index, d.count)
@@ -306,8 +307,11 @@ def total_diff(expr, var, n=1, definitions=()):
     :math:`dk_F/dx = -(\partial P/\partial x)/(\partial P/\partial k_F)` from the relation, derived
     variables by the chain rule.  The result is again written in the variables (:func:`present`)."""
     defs = list(definitions.values()) if hasattr(definitions, "values") else list(definitions)
+    what = f"a derivative with respect to {var} (the Sommerfeld series grows with each order)"
     if not defs:
-        return sp.diff(expr, var, n)
+        for _ in range(n):  # one order at a time, each checked (sympy.diff does the same in one call)
+            expr = check_size(sp.diff(expr, var), what)
+        return expr
     dv = {}
     for d in defs:
         if d.is_radius:
@@ -319,5 +323,5 @@ def total_diff(expr, var, n=1, definitions=()):
                                                       sp.S.Zero)
     for _ in range(n):
         expr = sp.diff(expr, var) + sum((sp.diff(expr, v) * dv[v] for v in dv if expr.has(v)), sp.S.Zero)
-        expr = present(expr, defs)
+        expr = present(check_size(expr, what), defs)
     return expr

@@ -21,6 +21,7 @@ import warnings
 import sympy as sp
 
 from ..internal import internal, internal_symbols
+from .bounds import check_integrand, check_size
 from .poly import fcancel, ffactor, flaurent
 
 
@@ -128,11 +129,13 @@ def radial_integral(f, kvar, lower, upper, d_squared=None, Lam=None):
                     if x is sp.oo:
                         return sp.oo
                     return sp.sqrt(sp.expand(d_squared.subs(kvar, x)))
-                prim = sp.integrate(sp.apart(sp.cancel(g * L / b), L), L)
+                h = check_integrand(sp.cancel(g * L / b), L, "the Fermi-sea integrand")
+                prim = sp.integrate(sp.apart(h, L), L)
                 lo, hi = lam_of(lower), lam_of(upper)
                 val = _at(prim, L, hi) - _at(prim, L, lo)
                 return ffactor((val))
         f = f.xreplace({Lam: sp.sqrt(d_squared)})
+    check_size([f, lower, upper], "the Fermi-sea integral")
     res = sp.integrate(f, (kvar, lower, upper))
     if res.has(sp.Integral):
         warnings.warn(f"Fermi-sea integral left unevaluated: {res}", RuntimeWarning, stacklevel=2)
@@ -141,7 +144,7 @@ def radial_integral(f, kvar, lower, upper, d_squared=None, Lam=None):
 
 def _at(prim, L, x):
     if x is sp.oo:
-        return sp.limit(prim, L, sp.oo)
+        return sp.limit(check_size(prim, "the Fermi-sea antiderivative"), L, sp.oo)
     return prim.subs(L, x)
 
 
@@ -159,7 +162,7 @@ def sea_antiderivative(f, kvar, Lam, d_squared):
     """
     u = internal("u", positive=True)
     Q = sp.expand(d_squared.subs(kvar, sp.sqrt(u)))
-    g = sp.cancel(sp.expand(f / 2).xreplace({kvar: sp.sqrt(u)}))
+    g = sp.cancel(sp.expand(check_size(f, "the Fermi-sea integrand") / 2).xreplace({kvar: sp.sqrt(u)}))
     if g.has(kvar) or not g.is_rational_function(u, Lam):
         return None
     num, den = sp.fraction(sp.cancel(g))
@@ -171,7 +174,7 @@ def sea_antiderivative(f, kvar, Lam, d_squared):
     den_e = den_p.as_expr()
     p0 = sp.cancel(num_p.coeff_monomial(1) / den_e)
     p1 = sp.cancel(num_p.coeff_monomial(Lam) / den_e)
-    F = sp.integrate(sp.apart(p0, u), u) if p0 != 0 else sp.S.Zero
+    F = sp.integrate(sp.apart(check_integrand(p0, u, "the Fermi-sea integrand"), u), u) if p0 != 0 else sp.S.Zero
     if p1 != 0:
         S = sp.cancel(p1 * Q)
         N, D = sp.fraction(S)
@@ -179,7 +182,8 @@ def sea_antiderivative(f, kvar, Lam, d_squared):
         cs = internal_symbols(f"_a0:{deg + 1}")
         A = sum(c * u**i for i, c in enumerate(cs))
         eq = sp.expand(A.diff(u) * Q * D - A * D.diff(u) * Q + A * Q.diff(u) * D / 2 - N * D)
-        sol = sp.solve(sp.Poly(eq, u).coeffs(), cs, dict=True)
+        eqs = check_size(sp.Poly(eq, u).coeffs(), "the linear system of the Fermi-sea antiderivative")
+        sol = sp.solve(eqs, cs, dict=True)
         if not sol:
             return None
         T = sp.cancel((A / D).xreplace(sol[0]).xreplace({c: 0 for c in cs}))

@@ -36,15 +36,35 @@ MAX_GENERATORS = int(os.environ.get("SYMKIN_MAX_GENERATORS", 64))
 MAX_RINGS = int(os.environ.get("SYMKIN_MAX_RINGS", 8))
 #: total degree of H in the momenta
 MAX_K_DEGREE = int(os.environ.get("SYMKIN_MAX_K_DEGREE", 12))
+#: SymPy steps whose run time no limit above bounds (issue 11 item 8).  Degree of an irreducible
+#: polynomial solved in radicals (``sympy.solve``; counted in the lowest power of the unknown that
+#: occurs, so a biquadratic in k counts 2): there is no general radical formula above 4, and the
+#: quartic formula with symbolic coefficients already gives ~3 000-operation roots.
+MAX_SOLVE_DEGREE = int(os.environ.get("SYMKIN_MAX_SOLVE_DEGREE", 4))
+#: expression-tree nodes of an input handed to ``sympy.solve``, ``linsolve``, ``integrate`` or
+#: ``limit`` (largest on the built-in models and the fuzz sample: 2 141, the linear system of a
+#: Fermi-sea antiderivative; the isotropy equations of a 2 x 2 model ~300), and of each derivative of
+#: a Sommerfeld series (``symkin.algebra.fsvars.total_diff``: bhz_like stops at order 4)
+MAX_SYMPY_NODES = int(os.environ.get("SYMKIN_MAX_SYMPY_NODES", 20_000))
+#: ``sympy.simplify`` (a cosmetic step) runs only on expressions up to this many tree nodes (largest
+#: on the built-in models: 308); larger ones are left as they are (no error), and an exact zero test
+#: that needs simplify on a larger one is refused (``symkin.algebra.bounds.is_zero``).  The same size
+#: bounds the other optional SymPy steps: the proof that a regime case is empty
+#: (``symkin.cases.provably_empty``); SymPy's ``factor`` (FLINT's ``ffactor`` above it).
+MAX_SIMPLIFY_NODES = int(os.environ.get("SYMKIN_MAX_SIMPLIFY_NODES", 1_000))
+#: power of k_B T of a Sommerfeld series (symkin.thermal): each order differentiates the closed form twice
+MAX_SERIES_ORDER = int(os.environ.get("SYMKIN_MAX_SERIES_ORDER", 12))
 
 
-def _limit(what, value, name):
+def _limit(what, value, name, more_than=False):
     limit = globals()[name]
     if value > limit:
+        amount = ": more than" if more_than else f" = {value} >"
         raise SizeLimitError(
-            f"a derivation step grew past the size limit: {what} = {value} > symkin.algebra.poly.{name} = {limit} "
+            f"a derivation step grew past the size limit: {what}{amount} symkin.algebra.poly.{name} = {limit} "
             f"(the model is too large for the closed-form engine as posed; to allow it, raise the limit "
             f"with the environment variable SYMKIN_{name} or symkin.algebra.poly.{name} = ...)")
+
 
 __all__ = ["fcancel", "ffactor", "ffactor_list", "flaurent", "fcollect", "FracConverter", "solve_linear"]
 

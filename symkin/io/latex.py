@@ -14,6 +14,7 @@ import sympy as sp
 from .. import __version__
 from .. import conventions as cv
 from ..bands import k as _k
+from ..algebra.bounds import factor_bounded
 from ..algebra.poly import ffactor
 from ..contributions import formula, paper_equations
 from .common import OBSERVABLES, PAPER, is_matrix, model_mass, safe_filename, split_orders, write_atomic
@@ -23,7 +24,7 @@ def _lam_form(expr, d2, lam):
     """Write sqrt(|d(k)|^2) as lambda_k."""
     if d2 is None or not getattr(expr, "has", lambda *_: False)(_k):
         return expr
-    f = lambda x: sp.factor(x.xreplace({sp.sqrt(d2): lam}).subs(d2, lam**2).xreplace({sp.sqrt(d2): lam}))
+    f = lambda x: factor_bounded(x.xreplace({sp.sqrt(d2): lam}).subs(d2, lam**2).xreplace({sp.sqrt(d2): lam}))
     try:
         return expr.applyfunc(f) if is_matrix(expr) else f(expr)
     except Exception:  # noqa: BLE001 -- display only
