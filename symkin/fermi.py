@@ -24,15 +24,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from . import conventions as cv
 from .bands import k, rotation_generator, two_band_block
 from .errors import DegeneracyError, RegimeError
-from .internal import internal
 from .model import Model
+from .algebra.atoms import CircleAtoms
 from .algebra.closedform import ClosedForms
-from .algebra.fsvars import Definition, FermiSymbol, present
+from .algebra.fsvars import FermiSymbol, present
 from .algebra.bounds import simplify_bounded, solve_bounded
-from .algebra.poly import fcancel, ffactor, ffactor_list, flaurent
+from .algebra.poly import fcancel, ffactor_list, flaurent
 from .regimes import (  # noqa: F401  (re-exported: symkin.fermi.get_regime etc. keep working)
     Regime, case_point, get_regime, regime_at, regimes, sample_point)
 
@@ -76,7 +75,7 @@ class Ring:
         return self._closed()[2]
 
 
-class RingSet(ClosedForms):
+class RingSet(CircleAtoms, ClosedForms):
     """All rings one derivation needs, found on demand; the shell-measure bookkeeping.
 
     Parameters
@@ -391,209 +390,6 @@ class RingSet(ClosedForms):
     def _several_circles(self):
         """True when the regime has several Fermi circles and no shell parametrisation (:meth:`_linear`)."""
         return sum(c for _, c in self.regime.circles) > 1 and self._linear() is None
-
-    # ---------------------------------------------------------------- per-circle atoms
-    def atomic(self):
-        r"""True when the kinetic chain works in named per-circle quantities ("atoms"): several Fermi
-        circles and no shell parametrisation (:meth:`_several_circles`; bhz_like with D > B in
-        'both-rising', the annulus of the cubic Rashba ferromagnet, ...).
-
-        Why: written out in the radii, the 2 x 2 collision matrix of two circles of bhz_like has
-        entries of 1019/1455 terms and its elimination passes 500 000; with the Fermi velocities
-        :math:`s_i = \hbar v_{F,i}` as atoms (:meth:`dispersion_slope`) the entries have 34/15 terms,
-        and with the inverse collision matrix :math:`\tau = \Gamma^{-1}` named
-        (:meth:`inverse_collision`) every solution is linear in the named :math:`\tau_{ij}` -- the
-        way a theorist writes coupled transport times.  Nothing is approximated: each atom has its
-        exact definition (:meth:`fermi_variables`, ``Result.definitions``; ``Result.explicit()``
-        substitutes them)."""
-        return self._several_circles()
-
-    def on_fermi_shell(self, ring):
-        return ring.shell is not None and self.shell_key(ring.shell) == ("E_F",)
-
-    def atom(self, name, expr, value, **assumptions):
-        """A new atom: engine-owned symbol ``name`` standing for ``expr`` (ring symbols and earlier
-        atoms), with its numeric ``value`` at the sample point."""
-        assumptions = assumptions or ({"positive": True} if value > 0 else {"real": True})
-        sym = internal(name, **assumptions)
-        self.atoms[sym] = expr
-        self.atom_numeric[sym] = value
-        return sym
-
-    def inverse_collision(self, A):
-        r"""Named inverse :math:`\tau = \Gamma^{-1}` of the collision matrix A of one harmonic on the
-        Fermi shell (rows/columns: the Fermi circles, by band then radius): atoms :math:`\Gamma_{ij}`
-        for the non-zero entries of A and :math:`\tau_{ij}` for those of the adjugate over the
-        determinant.  For the harmonic :math:`l = \pm 1` the :math:`\tau_{ij}` are the coupled
-        transport times: :math:`n^{(-1)}_i = \sum_j\tau_{ij}\,e\mathbf E\cdot\mathbf v_j\,
-        \partial n_{FD}/\partial\epsilon` (Eqs. 27-30 for several circles)."""
-        A = A.applyfunc(self.canon)
-        key = ("inverse", tuple(A))
-        if key not in self._cache:
-            m = sum(1 for kk in self._cache if isinstance(kk, tuple) and kk and kk[0] == "inverse")
-            sfx = "" if m == 0 else "'" * m
-            n = A.shape[0]
-            G = sp.zeros(n, n)
-            for i in range(n):
-                for j in range(n):
-                    if A[i, j] != 0:
-                        G[i, j] = self.atom(f"Gamma{sfx}_{{{i + 1}{j + 1}}}", A[i, j], self._num_rate(A[i, j]))
-            if G.det() == 0:
-                raise DegeneracyError("the collision matrix of the Fermi circles is singular")
-            inv = G.adjugate() / G.det()
-            T = sp.zeros(n, n)
-            for i in range(n):
-                for j in range(n):
-                    x = fcancel(inv[i, j])
-                    if x != 0:
-                        T[i, j] = self.atom(f"tau{sfx}_{{{i + 1}{j + 1}}}", x, self._num_rate(x))
-            self._cache[key] = T
-        return self._cache[key]
-
-    def _num_rate(self, x):
-        """Value at the sample point of a quantity proportional to a power of the disorder strength
-        (a positive symbol, not part of the sample: set to 1 -- only the sign and the scale of the
-        atom's value are used)."""
-        vals = dict(self.sample)
-        for R in self.rings:
-            vals.update(R.numeric)
-        vals.update(self.atom_numeric)
-        x = sp.sympify(x).xreplace(vals)
-        x = x.xreplace({s: 1 for s in x.free_symbols if s.is_positive})
-        return float(sp.re(sp.N(x, 30)))
-
-    def expand_atoms(self, expr):
-        """Substitute every atom by its definition (latest first): an expression in ring symbols."""
-        for sym in reversed(list(self.atoms)):
-            if expr.has(sym):
-                expr = expr.xreplace({sym: self.atoms[sym]})
-        return expr
-
-    def reduce(self, expr, final=ffactor):
-        """:meth:`symkin.algebra.closedform.ClosedForms.reduce` after :meth:`expand_atoms`."""
-        expr = sp.sympify(expr)
-        if self.atoms and not isinstance(expr, sp.MatrixBase):
-            expr = self.expand_atoms(expr)
-        return super().reduce(expr, final)
-
-    # ---------------------------------------------------------------- Fermi-surface variables
-    def fermi_variables(self):
-        r"""The Fermi-surface variables of the regime (:mod:`symkin.algebra.fsvars`): ``(definitions, rep)``
-        with ``definitions`` the ordered tuple of :class:`~symkin.algebra.fsvars.Definition` (per Fermi
-        circle: its radius :math:`k_F` with relation and branch, then :math:`\Lambda_F = |\mathbf d(k_F)|`)
-        and ``rep`` the map ring symbol -> variable.  Circles are ordered by band, then radius."""
-        if "fsvars" in self._cache:
-            return self._with_atoms(*self._cache["fsvars"])
-        frs = sorted(self.fermi_rings(), key=lambda rb: (rb[1], rb[0].numeric[rb[0].r]))
-        multi = len(frs) > 1
-        defs, rep = [], {}
-        for i, (R, b) in enumerate(frs):
-            sfx = f"_{{F,{i + 1}}}" if multi else "_F"
-            kF, LF = FermiSymbol("k" + sfx, positive=True), FermiSymbol("Lambda" + sfx, positive=True)
-            sgn = 1 if b == 0 else -1
-            lam = sp.expand(sgn * (self.E_F - self._d0.subs(k, kF)))
-            P = sp.expand((self.E_F - self._d0.subs(k, kF)) ** 2 - self._d2.subs(k, kF))
-            rn = R.numeric[R.r]
-            vals = dict(self.sample)
-            best = None
-            for f, _ in ffactor_list(P):
-                if not f.has(kF):
-                    continue
-                v = abs(complex(sp.N(f.xreplace(vals).xreplace({kF: rn}), 30)))
-                if best is None or v < best[0]:
-                    best = (v, f)
-            rel = best[1] if best else P
-            if any(e % 2 for (e,) in sp.Poly(rel, kF).monoms()):
-                rel = P  # the factor is not even in k_F: keep the full (even) relation
-            same = sorted((Q.numeric[Q.r] for Q in self.rings_at(b, self.E_F)))
-            idx = min(range(len(same)), key=lambda j: abs(same[j] - rn))
-            defs.append(Definition(kF, relation=rel, branch=lam, index=idx, count=len(same), band=b))
-            square = sp.expand(self._d2.subs(k, kF))
-            mass = self._mass_variable(kF) if not multi else None
-            if mass is not None:
-                mF, dz, elim = mass
-                defs.append(Definition(mF, expr=dz, eliminates=elim))
-                square = sp.expand((self.blk.g.subs(k, kF)) ** 2 + mF**2)
-            defs.append(Definition(LF, expr=lam, square=square))
-            rep[R.r], rep[R.Lam] = kF, LF
-        self._cache["fsvars"] = (tuple(defs), rep)
-        return self._with_atoms(*self._cache["fsvars"])
-
-    def _with_atoms(self, defs, rep):
-        r"""The circle variables followed by the atoms (:meth:`atomic`) made so far, in order:
-        :math:`v_{F,i}` (:math:`s_i = \hbar v_{F,i}`), the collision matrix :math:`\Gamma_{ij}`, its
-        inverse :math:`\tau_{ij}`, each defined in the earlier variables."""
-        if not self.atoms:
-            return defs, rep
-        defs, rep = list(defs), dict(rep)
-        circle = {R.index: i for i, (R, _) in enumerate(sorted(self.fermi_rings(),
-                                                             key=lambda rb: (rb[1], rb[0].numeric[rb[0].r])))}
-        for sym, expr in self.atoms.items():
-            key = ("atomdef", sym)
-            if key not in self._cache:
-                name = sym.name
-                if name.startswith("s_"):
-                    i = circle[int(name[2:])]
-                    fs = FermiSymbol(f"v_{{F,{i + 1}}}", positive=True)
-                    self._cache[key] = (fs, fs * cv.hbar, lambda e: e / cv.hbar)
-                elif name[:2] in ("m_", "g_"):
-                    i = circle[int(name[2:])]
-                    fs = FermiSymbol(f"{name[0]}_{{F,{i + 1}}}", real=True)
-                    self._cache[key] = (fs, fs, lambda e: e)
-                else:
-                    fs = FermiSymbol(name, **({"positive": True} if sym.is_positive else {"real": True}))
-                    self._cache[key] = (fs, fs, lambda e: e)
-            fs, image, scale = self._cache[key]
-            e, rels = self._canon_prepare(expr)
-            defs.append(Definition(fs, expr=ffactor(scale(fcancel(e, rels).xreplace(rep))), atom=True))
-            rep[sym] = image
-        return tuple(defs), rep
-
-    def _mass_variable(self, kF):
-        r"""``(m_F, d_z(k_F), (p, p(m_F, k_F)))`` when :math:`d_z` depends on k and on a parameter p
-        linearly with a k-independent coefficient (the mass :math:`\Delta` of :math:`\Delta - Bk^2`):
-        results are then written in :math:`m_F = d_z(k_F)` with p eliminated; None otherwise."""
-        dz = sp.expand(self.blk.dz)
-        if not dz.has(k) or sp.expand(self.blk.g.diff(k)) == 0:
-            return None
-        for p in sorted(dz.free_symbols - {k}, key=lambda s: s.name):
-            c = sp.expand(dz.diff(p))
-            if c.is_number and c != 0 and sp.expand(dz.diff(p, 2)) == 0 and not self.blk.g.has(p):
-                mF = FermiSymbol("m_F", real=True)
-                dzF = dz.subs(k, kF)
-                return mF, dzF, (p, sp.expand(p + (mF - dzF) / c))
-        return None
-
-    def compact(self, expr, final=ffactor):
-        r"""Closed form in the Fermi-surface variables (:mod:`symkin.algebra.fsvars`): the canonical form of
-        :meth:`canon` (rational in :math:`k_F`, linear in :math:`\Lambda_F`, reduced modulo
-        :math:`\Lambda_F^2 = |\mathbf d(k_F)|^2`) with the ring symbols renamed; no root is
-        substituted, whatever the degree of the Fermi-level relation.  Factors equal to
-        :math:`|\mathbf d(k_F)|^2` are written :math:`\Lambda_F^2`.
-
-        Shell-parametrised models (:meth:`_linear`: Dirac cones, Rashba) and expressions on rings
-        off the Fermi shell go through :meth:`reduce` (closed forms in :math:`\epsilon_F`)."""
-        expr = sp.sympify(expr)
-        if isinstance(expr, sp.MatrixBase):
-            return expr.applyfunc(lambda x: self.compact(x, final))
-        if self._linear() is not None:
-            return self.reduce(expr, final)
-        defs, rep = self.fermi_variables()
-        ring_syms = {s for R in self.rings for s in (R.r, R.Lam, R.t, R.c)}
-        fermi = {R.index for R, _ in self.fermi_rings()}
-        used = expr.free_symbols & ring_syms
-        if any(R.index not in fermi and used & {R.r, R.Lam, R.t, R.c} for R in self.rings):
-            return self.reduce(expr, final)
-        e, rels = self._canon_prepare(expr)
-        e = fcancel(e, rels)
-        taus = [a for a in self.atoms if a.name.startswith("tau") and e.has(a)]
-        if taus:  # several circles: collected in the coupled transport times, each coefficient on its own
-            num, den = sp.fraction(e)
-            terms = sp.Poly(num, *taus).terms()
-            return sp.Add(*[sp.Mul(*[t**p for t, p in zip(taus, mon)]).xreplace(rep)
-                            * (final or (lambda x: x))(fcancel(c / den, rels).xreplace(rep)) for mon, c in terms])
-        e = e.xreplace(rep)
-        return final(e) if final else e
 
     def density_of_states(self, band=None, compact=False):
         """rho(E_F) = sum over Fermi rings of k/(2 pi hbar |v|) (per unit area), closed form: explicit in

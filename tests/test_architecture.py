@@ -92,7 +92,7 @@ CHAIN = ("disorder", "model", "bands", "blocks", "regimes", "fermi", "geometry",
          "observables")
 #: what every stage may use; knows no physics stage
 FOUNDATION = ("conventions", "errors", "internal", "contributions", "results", "paper", "algebra.poly",
-              "algebra.integrate", "algebra.fsvars", "algebra.closedform", "algebra.exact")
+              "algebra.integrate", "algebra.fsvars", "algebra.closedform", "algebra.exact", "algebra.atoms")
 
 
 def _imports():
