@@ -351,7 +351,11 @@ def spin_orbit_torque(model: Model, m=(0, 0, 1), regime=None, mass=None, skew="f
     s = spin_density(model, regime, skew, crossed)
     cross = lambda v: (mass * m.cross(sp.Matrix(v))).applyfunc(lambda x: ffactor((x)))
     fl = cross(s.fermi_surface)
-    dl = cross(sum((v for n, v in s.contributions.items() if n != "fermi_surface"), sp.zeros(3, 1)))
+    rest = [v for n, v in s.contributions.items() if n != "fermi_surface"]
+    if s.definitions:  # in Fermi-surface variables: the sum of the contributions, each reduced on its own
+        dl = sum((cross(v) for v in rest), sp.zeros(3, 1))
+    else:
+        dl = cross(sum(rest, sp.zeros(3, 1)))
     return Result("spin-orbit torque", {"field_like": fl, "damping_like": dl}, r"\boldsymbol{\tau}",
                   labels_of(("field_like", "damping_like"), "spin_orbit_torque"), model=model.name, regime=s.regime,
                   approximation=s.approximation, definitions=s.definitions)

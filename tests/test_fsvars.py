@@ -95,6 +95,26 @@ def test_several_circles_without_shell_parametrisation(model, regime):
         assert abs(float(s.lambdify()(**vals)["total"]) - 0.1257828) < 1e-6
 
 
+def test_several_circles_spin_density_and_kubo():
+    """bhz_like 'both-rising' (one circle of each band, no shell parametrisation): the spin density
+    (every contribution, both field directions) against symkin.numeric to 1e-10, and sigma_yx against
+    the Kubo-Streda NCA evaluation (symkin.kubo, an independent diagrammatic route) to 1e-5."""
+    m = bhz_like()
+    reg = get_regime(m, "both-rising")
+    vals = {"e": 1.0, "hbar": 1.0, "v": 1.0, "Delta": 0.4, "B": 0.5, "D": 0.7, "u_0": 1.0, "epsilon_F": 1.0}
+    s = spin_density(m, regime=reg)
+    ref = numeric.spin_density(m, vals, n_points=32, energy=1.0)
+    f = s.lambdify()
+    scale = max(1e-3, max(np.abs(np.asarray(ref[n])).max() for n in ("intrinsic", "extrinsic", "skew")))
+    for n in ("intrinsic", "extrinsic", "side_jump", "skew"):
+        for j in range(2):
+            got = np.asarray(f(**vals, E_x=float(j == 0), E_y=float(j == 1))[n], dtype=float).ravel()
+            assert np.allclose(got, np.asarray(ref[n])[:, j], rtol=0, atol=1e-10 * scale), (n, j)
+    k = float(kubo.anomalous_hall(m, vals, energy=1.0, n_theta=16))
+    got = float(anomalous_hall(m, regime=reg).lambdify()(**vals)["total"])
+    assert abs(k - got) < 1e-5 * abs(k)
+
+
 def test_lambdify_radius_is_vectorised_and_nan_outside():
     s = anomalous_hall(bhz_like(), regime="conduction")
     f = s.lambdify()

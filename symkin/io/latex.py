@@ -469,6 +469,9 @@ def _observable_section(d, o, r, model):
         if n == "total" and isinstance(rhs, _Long):  # written as the sum of the lines above, not as raw text
             named = [_lhs(r, m) for m, y in r.contributions.items() if not _zero(y)]
             rhs = (" + ".join(named) or "0") + r"\quad\text{(the sum of its contributions; expanded in the JSON export)}"
+        if key == "spin_orbit_torque" and n == "damping_like" and isinstance(rhs, _Long):
+            rhs = (r"M\,\mathbf m\times\sum_{\text{int, ext, sj, sk}}\langle\mathbf s\rangle^{(\cdot)}"
+                   r"\quad\text{(the spin density's contributions above; expanded in the JSON export)}")
         lines.append((_lhs(r, n), rhs, _tag(eqs.get(n))))
     d.eqs(lines)
     if r.definitions:  # the Fermi-surface variables of the closed forms (issue 12), one per line
