@@ -155,6 +155,7 @@ class Kinetics:
         so each angular harmonic :math:`z^l` is a (rings x bands) linear system.  The l = 0 harmonic
         (density) is not driven by a uniform field and must be absent.
         """
+        self.rs.require_closed_form()  # (several circles in atoms: at most MAX_ATOMIC_CIRCLES)
         shells = {}
         for R, b, val in self.diagonal_entries(drive):
             E = self.rs.energy(R, b)

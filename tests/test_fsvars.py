@@ -250,3 +250,15 @@ def test_fermi_sea_of_two_circles_at_the_regime_point(model, regime):
     vals = {"e": 1.0, "u_0": 1.0, **{x.name: float(v) for x, v in reg.point}, "epsilon_F": float(reg.sample_epsilon_F)}
     _, defs, _ = _sea_two_circles(m, regime, vals)
     assert sum(d.is_radius for d in defs) == 2
+
+
+def test_more_circles_in_atoms_than_the_limit_refused_by_name():
+    """Three Fermi circles of a quartic relation in k^2 (fuzz seed 1022: ran past 60 s in the collision
+    algebra) stop at once with one SizeLimitError naming MAX_ATOMIC_CIRCLES and the remedy."""
+    from symkin.errors import SizeLimitError
+    from fuzzgen import build, regime_at
+    m, values, _ = build(1022)
+    reg = regime_at(m, values)
+    assert sum(c for _, c in reg.circles) == 3
+    with pytest.raises(SizeLimitError, match="MAX_ATOMIC_CIRCLES"):
+        anomalous_hall(m, regime=reg)

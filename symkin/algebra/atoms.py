@@ -49,6 +49,19 @@ class CircleAtoms:
         substitutes them)."""
         return self._several_circles()
 
+    def require_closed_form(self):
+        """Refuse, at once, more Fermi circles in atoms than :data:`symkin.algebra.poly.MAX_ATOMIC_CIRCLES`
+        (measured: three circles of a quartic relation in k^2 run past 60 s in the collision algebra)."""
+        from . import poly
+        n = sum(c for _, c in self.regime.circles)
+        if self.atomic() and n > poly.MAX_ATOMIC_CIRCLES:
+            from ..errors import SizeLimitError
+            raise SizeLimitError(
+                f"the {self.regime.name} regime has {n} Fermi circles and no shell parametrisation: more than "
+                f"symkin.algebra.poly.MAX_ATOMIC_CIRCLES = {poly.MAX_ATOMIC_CIRCLES} circles in per-circle atoms; "
+                "raise it (environment variable SYMKIN_MAX_ATOMIC_CIRCLES) or use symkin.numeric / symkin.kubo "
+                "(the Fermi-sea term is available in closed form: symkin.observables.fermi_sea)")
+
     def on_fermi_shell(self, ring):
         return ring.shell is not None and self.shell_key(ring.shell) == ("E_F",)
 
