@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from . import conventions as cv
 from .bands import k, rotation_generator, two_band_block
 from .errors import DegeneracyError, RegimeError
 from .model import Model
 from .algebra.atoms import CircleAtoms
 from .algebra.closedform import ClosedForms
-from .algebra.fsvars import FermiSymbol, present
 from .algebra.bounds import simplify_bounded, solve_bounded
 from .algebra.poly import fcancel, ffactor_list, flaurent
 from .regimes import (  # noqa: F401  (re-exported: symkin.fermi.get_regime etc. keep working)
@@ -98,21 +98,24 @@ class RingSet(CircleAtoms, ClosedForms):
         self.rings: list[Ring] = []
         self._cache = {}
         self._sqrts = {}  # q -> (D, numeric sqrt(D)): square roots of Fermi-radius discriminants
-        self.atoms = {}         # per-circle atoms (several circles, :meth:`atomic`): symbol -> definition
-        self.atom_numeric = {}  # symbol -> value at the sample point
+        self.atoms = {}  # per-circle atoms (several circles, :meth:`atomic`): symbol -> algebra.atoms.Atom
         d2 = self.blk.d_squared
         self._d0, self._d2 = self.blk.d0, d2
         self._d0n = sp.lambdify(k, self.blk.d0.subs(self.sample), "numpy")
         self._d2n = sp.lambdify(k, d2.subs(self.sample), "numpy")
 
     # ---------------------------------------------------------------- numerics
-    def num(self, expr):
-        """Numeric value of an expression at the sample point (ring symbols included)."""
+    def _values(self):
+        """Symbol -> value at the sample point: parameters, ring symbols, atoms."""
         vals = dict(self.sample)
         for ring in self.rings:
             vals.update(ring.numeric)
-        vals.update(self.atom_numeric)
-        return complex(sp.N(sp.sympify(expr).xreplace(vals), 30))
+        vals.update({s: a.value for s, a in self.atoms.items()})
+        return vals
+
+    def num(self, expr):
+        """Numeric value of an expression at the sample point (ring symbols included)."""
+        return complex(sp.N(sp.sympify(expr).xreplace(self._values()), 30))
 
     # ---------------------------------------------------------------- ring data
     def energy(self, ring: Ring, band: int):
@@ -134,7 +137,7 @@ class RingSet(CircleAtoms, ClosedForms):
             if abs(val) < 1e-12:
                 raise DegeneracyError(f"zero group velocity on the Fermi circle of band {band}")
             sgn = 1 if val > 0 else -1
-            self._cache[key] = sgn * self.atom(f"s_{ring.index}", self.canon(sgn * s), abs(val))
+            self._cache[key] = sgn * self.atom("v", self.canon(sgn * s), abs(val), ring, scale=cv.hbar)
         return self._cache[key]
 
     def _slope_expr(self, ring: Ring, band: int):
@@ -310,9 +313,9 @@ class RingSet(CircleAtoms, ClosedForms):
             # Lambda_i^2 = g_i^2 + m_i^2 -- the model's parameters leave the collision algebra
             Lam = ring.Lam
             if dz.has(ring.r):
-                dz = self.atom(f"m_{ring.index}", sp.expand(dz), self.num(dz).real, real=True)
+                dz = self.atom("m", sp.expand(dz), self.num(dz).real, ring, real=True)
             if len(sp.Add.make_args(sp.expand(g))) > 1:
-                g = self.atom(f"g_{ring.index}", sp.expand(g), self.num(g).real, real=True)
+                g = self.atom("g", sp.expand(g), self.num(g).real, ring, real=True)
             rels.append((ring.Lam, sp.expand(g**2 + dz**2)))
         else:
             Lam = ring.Lam
@@ -396,11 +399,7 @@ class RingSet(CircleAtoms, ClosedForms):
         epsilon_F, or with ``compact`` in the Fermi-surface variables (:meth:`fermi_variables`), whose
         implicit dependence on epsilon_F a derivative must take (:func:`symkin.algebra.fsvars.total_diff`)."""
         tot = sum((self.weight(R, b) for R, b in self.fermi_rings() if band in (None, b)), sp.S.Zero)
-        if not compact:
-            return self.reduce(tot)
-        out = self.compact(tot)
-        fs = any(isinstance(s, FermiSymbol) for s in out.free_symbols)
-        return present(out, self.fermi_variables()[0]) if fs else out
+        return self.presented(tot) if compact else self.reduce(tot)
 
 
 from .errors import engine_entry as _engine_entry  # noqa: E402  (entry points below)

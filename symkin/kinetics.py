@@ -52,6 +52,7 @@ from .regimes import get_regime
 from .algebra.integrate import harmonics, laurent_coeff
 from .model import Model
 from .internal import internal, internal_symbols
+from .algebra.fsvars import has_fermi_symbols
 from .algebra.poly import ffactor, solve_linear
 from .algebra.bounds import simplify_bounded
 
@@ -354,9 +355,6 @@ def _kinetics(model, regime, skew):
 
 
 # ---------------------------------------------------------------------- stage-level closed forms
-from .algebra.fsvars import FermiSymbol, present  # noqa: E402  (kept with the stage functions)
-
-
 def _to_theta(expr, reduce=None):
     """Laurent polynomial in z = e^{i theta} -> real trigonometric form.  With ``reduce`` (a
     RingSet.reduce-like map) the harmonics are taken first, on the ring symbols, and each coefficient
@@ -386,13 +384,7 @@ def _closed(kin, compact=False, final=sp.cancel):
     rs = kin.rs
     if not compact:
         return lambda c: rs.reduce(c, final=final)
-    defs = rs.fermi_variables()[0]
-    fs = lambda x: any(isinstance(s, FermiSymbol) for s in x.free_symbols)
-
-    def f(c):  # (present cancels with FLINT: no SymPy ``final`` on forms in the variables)
-        e = rs.compact(c, final=lambda x: x if fs(x) else final(x))
-        return present(e, defs) if fs(e) else e
-    return f
+    return lambda c: rs.presented(c, final)
 
 
 def fermi_definitions(model, regime=None):
@@ -411,7 +403,7 @@ def _ring_dist(kin, dist, compact=False):
     out = {}
     for R, b, val in kin.diagonal_entries(dist):
         val = _to_theta(val, reduce=closed)
-        named = R.r in names and any(isinstance(s, FermiSymbol) for s in val.free_symbols)
+        named = R.r in names and has_fermi_symbols(val)
         out[f"{labels[b] if kin.n == 2 else b} at |k| = {sp.sstr(names[R.r] if named else R.radius)}"] = val
     return out
 

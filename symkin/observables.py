@@ -29,7 +29,7 @@ from .blocks import restrict, two_band_blocks
 from .contributions import labels as labels_of
 from .crossed import APPROX_CROSSED, crossed_response
 from .errors import ShapeError, engine_entry
-from .algebra.fsvars import FermiSymbol, present
+from .algebra.fsvars import has_fermi_symbols, present
 from .algebra.integrate import angular_average, radial_integral, sea_antiderivative
 from .kinetics import E_VEC, kinetics
 from .model import Model, dagger
@@ -123,7 +123,7 @@ def _response(model, ops, regime, skew, crossed=False):
         parts["intrinsic"].append(_fermi_sea(kin, Op))
     contributions = {name: sp.Matrix(vals) for name, vals in parts.items()}
     defs = _definitions(kin, contributions)
-    if defs and not rs.atoms:  # (several circles: kept collected in the tau_ij, RingSet.compact)
+    if defs:  # (several circles: present keeps them collected in the tau_ij)
         contributions = {name: present(v, defs) for name, v in contributions.items()}
     # --- beyond the paper (issue 14): third-order skew scattering of non-Gaussian disorder
     sk3 = third_order_response(kin, ops) if n1 else None
@@ -144,10 +144,7 @@ def _response(model, ops, regime, skew, crossed=False):
 
 def _definitions(kin, contributions):
     """The Fermi-surface variables (symbol -> Definition) a result is written in (:mod:`symkin.algebra.fsvars`)."""
-    syms = set()
-    for v in contributions.values():
-        syms |= {s for s in sp.sympify(v).free_symbols if isinstance(s, FermiSymbol)}
-    if not syms:
+    if not any(has_fermi_symbols(v) for v in contributions.values()):
         return {}
     defs, _ = kin.rs.fermi_variables()
     return {d.symbol: d for d in defs}

@@ -19,20 +19,33 @@ Chain position: a wing of :mod:`symkin.fermi` (it knows rings only through ``sel
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sympy as sp
 
-from .. import conventions as cv
 from ..errors import DegeneracyError
 from ..internal import internal
-from .fsvars import Definition, FermiSymbol
+from .fsvars import Definition, FermiSymbol, has_fermi_symbols, present
 from .poly import fcancel, ffactor, ffactor_list
 
 
-class CircleAtoms:
-    """Mixin of :class:`symkin.fermi.RingSet`: the atoms of a regime with several circles.
+@dataclass(frozen=True)
+class Atom:
+    """One named per-circle quantity: it stands for ``expr`` (ring symbols and earlier atoms), has
+    ``value`` at the sample point, and is written ``scale * FermiSymbol(fermi)`` in results."""
 
-    Expects ``self.atoms`` / ``self.atom_numeric`` (dicts), ``self._cache``, ``self.rings``,
-    ``self.sample``, ``_several_circles``, ``shell_key``, ``canon``, ``_canon_prepare``, ``fermi_rings``."""
+    expr: object
+    value: float
+    fermi: str
+    scale: object = 1
+
+
+class CircleAtoms:
+    """Mixin of :class:`symkin.fermi.RingSet`: its Fermi-surface variables and, for a regime with
+    several circles, the atoms.
+
+    Expects ``self.atoms`` (symbol -> :class:`Atom`), ``self._cache``, ``self.rings``, ``self.sample``,
+    ``_values``, ``_several_circles``, ``shell_key``, ``canon``, ``_canon_prepare``, ``fermi_rings``."""
 
     def atomic(self):
         r"""True when the kinetic chain works in named per-circle quantities ("atoms"): several Fermi
@@ -65,13 +78,21 @@ class CircleAtoms:
     def on_fermi_shell(self, ring):
         return ring.shell is not None and self.shell_key(ring.shell) == ("E_F",)
 
-    def atom(self, name, expr, value, **assumptions):
+    def fermi_circles(self):
+        """(ring, band) of the Fermi circles in the order of their variables: by band, then radius."""
+        return sorted(self.fermi_rings(), key=lambda rb: (rb[1], rb[0].numeric[rb[0].r]))
+
+    def atom(self, name, expr, value, ring=None, scale=1, **assumptions):
         """A new atom: engine-owned symbol ``name`` standing for ``expr`` (ring symbols and earlier
-        atoms), with its numeric ``value`` at the sample point."""
+        atoms), with its numeric ``value`` at the sample point.  With ``ring`` (a Fermi circle) it is
+        written ``scale * name_{F,i}`` in results, i the circle's number; else ``name``."""
         assumptions = assumptions or ({"positive": True} if value > 0 else {"real": True})
-        sym = internal(name, **assumptions)
-        self.atoms[sym] = expr
-        self.atom_numeric[sym] = value
+        sym = internal(f"{name}_{ring.index}" if ring is not None else name, **assumptions)
+        fermi = name
+        if ring is not None:
+            i = [R.index for R, _ in self.fermi_circles()].index(ring.index)
+            fermi = f"{name}_{{F,{i + 1}}}"
+        self.atoms[sym] = Atom(expr, value, fermi, scale)
         return sym
 
     def inverse_collision(self, A):
@@ -82,10 +103,10 @@ class CircleAtoms:
         transport times: :math:`n^{(-1)}_i = \sum_j\tau_{ij}\,e\mathbf E\cdot\mathbf v_j\,
         \partial n_{FD}/\partial\epsilon` (Eqs. 27-30 for several circles)."""
         A = A.applyfunc(self.canon)
-        key = ("inverse", tuple(A))
-        if key not in self._cache:
-            m = sum(1 for kk in self._cache if isinstance(kk, tuple) and kk and kk[0] == "inverse")
-            sfx = "" if m == 0 else "'" * m
+        inverses = self._cache.setdefault("inverses", {})  # entries of A -> tau
+        key = tuple(A)
+        if key not in inverses:
+            sfx = "'" * len(inverses)
             n = A.shape[0]
             G = sp.zeros(n, n)
             for i in range(n):
@@ -101,18 +122,14 @@ class CircleAtoms:
                     x = fcancel(inv[i, j])
                     if x != 0:
                         T[i, j] = self.atom(f"tau{sfx}_{{{i + 1}{j + 1}}}", x, self._num_rate(x))
-            self._cache[key] = T
-        return self._cache[key]
+            inverses[key] = T
+        return inverses[key]
 
     def _num_rate(self, x):
         """Value at the sample point of a quantity proportional to a power of the disorder strength
         (a positive symbol, not part of the sample: set to 1 -- only the sign and the scale of the
         atom's value are used)."""
-        vals = dict(self.sample)
-        for R in self.rings:
-            vals.update(R.numeric)
-        vals.update(self.atom_numeric)
-        x = sp.sympify(x).xreplace(vals)
+        x = sp.sympify(x).xreplace(self._values())
         x = x.xreplace({s: 1 for s in x.free_symbols if s.is_positive})
         return float(sp.re(sp.N(x, 30)))
 
@@ -120,7 +137,7 @@ class CircleAtoms:
         """Substitute every atom by its definition (latest first): an expression in ring symbols."""
         for sym in reversed(list(self.atoms)):
             if expr.has(sym):
-                expr = expr.xreplace({sym: self.atoms[sym]})
+                expr = expr.xreplace({sym: self.atoms[sym].expr})
         return expr
 
     def reduce(self, expr, final=ffactor):
@@ -132,33 +149,28 @@ class CircleAtoms:
 
     def _with_atoms(self, defs, rep):
         r"""The circle variables followed by the atoms (:meth:`atomic`) made so far, in order:
-        :math:`v_{F,i}` (:math:`s_i = \hbar v_{F,i}`), the collision matrix :math:`\Gamma_{ij}`, its
-        inverse :math:`\tau_{ij}`, each defined in the earlier variables."""
+        :math:`v_{F,i}` (:math:`s_i = \hbar v_{F,i}`), :math:`m_{F,i}`, the collision matrix
+        :math:`\Gamma_{ij}`, its inverse :math:`\tau_{ij}`, each defined in the earlier variables."""
         if not self.atoms:
             return defs, rep
         defs, rep = list(defs), dict(rep)
-        circle = {R.index: i for i, (R, _) in enumerate(sorted(self.fermi_rings(),
-                                                             key=lambda rb: (rb[1], rb[0].numeric[rb[0].r])))}
-        for sym, expr in self.atoms.items():
+        for sym, a in self.atoms.items():
             key = ("atomdef", sym)
             if key not in self._cache:
-                name = sym.name
-                if name.startswith("s_"):
-                    i = circle[int(name[2:])]
-                    fs = FermiSymbol(f"v_{{F,{i + 1}}}", positive=True)
-                    self._cache[key] = (fs, fs * cv.hbar, lambda e: e / cv.hbar)
-                elif name[:2] in ("m_", "g_"):
-                    i = circle[int(name[2:])]
-                    fs = FermiSymbol(f"{name[0]}_{{F,{i + 1}}}", real=True)
-                    self._cache[key] = (fs, fs, lambda e: e)
-                else:
-                    fs = FermiSymbol(name, **({"positive": True} if sym.is_positive else {"real": True}))
-                    self._cache[key] = (fs, fs, lambda e: e)
-            fs, image, scale = self._cache[key]
-            e, rels = self._canon_prepare(expr)
-            defs.append(Definition(fs, expr=ffactor(scale(fcancel(e, rels).xreplace(rep))), atom=True))
+                fs = FermiSymbol(a.fermi, **({"positive": True} if sym.is_positive else {"real": True}))
+                e, rels = self._canon_prepare(a.expr)
+                self._cache[key] = (Definition(fs, expr=ffactor(fcancel(e, rels).xreplace(rep) / a.scale), atom=True),
+                                    a.scale * fs)
+            d, image = self._cache[key]
+            defs.append(d)
             rep[sym] = image
         return tuple(defs), rep
+
+    def presented(self, expr, final=ffactor):
+        """:meth:`compact`, written by :func:`symkin.algebra.fsvars.present` when it is in Fermi-surface
+        variables (``final`` only on a form without them: ``present`` reduces with FLINT)."""
+        e = self.compact(expr, final=lambda x: x if has_fermi_symbols(x) else final(x))
+        return present(e, self.fermi_variables()[0]) if has_fermi_symbols(e) else e
 
     # ---------------------------------------------------------------- Fermi-surface variables
     def fermi_variables(self):
@@ -168,7 +180,7 @@ class CircleAtoms:
         and ``rep`` the map ring symbol -> variable.  Circles are ordered by band, then radius."""
         if "fsvars" in self._cache:
             return self._with_atoms(*self._cache["fsvars"])
-        frs = sorted(self.fermi_rings(), key=lambda rb: (rb[1], rb[0].numeric[rb[0].r]))
+        frs = self.fermi_circles()
         multi = len(frs) > 1
         defs, rep = [], {}
         for i, (R, b) in enumerate(frs):

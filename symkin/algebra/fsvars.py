@@ -39,6 +39,11 @@ class FermiSymbol(sp.Symbol):
     user's parameter of the same name (as :class:`symkin.internal.Internal`), but part of results."""
 
 
+def has_fermi_symbols(expr):
+    """True when ``expr`` is written in Fermi-surface variables."""
+    return any(isinstance(s, FermiSymbol) for s in sp.sympify(expr).free_symbols)
+
+
 @dataclass(frozen=True)
 class Definition:
     r"""Definition of one Fermi-surface variable.

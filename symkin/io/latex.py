@@ -14,7 +14,7 @@ import sympy as sp
 from .. import __version__
 from .. import conventions as cv
 from ..bands import k as _k
-from ..algebra.bounds import factor_bounded
+from ..algebra.bounds import factor_bounded, tree_size
 from ..algebra.poly import ffactor
 from ..contributions import formula, paper_equations
 from .common import OBSERVABLES, PAPER, is_matrix, model_mass, safe_filename, split_orders, write_atomic
@@ -79,13 +79,7 @@ class _Long(str):
 
 def _nodes(x, cap=MAX_NODES + 1):
     """Number of nodes of ``x`` (each matrix entry counted), stopping at ``cap`` (cheap on huge trees)."""
-    n = 0
-    for y in (x if isinstance(x, sp.MatrixBase) else [x]):
-        for _ in sp.preorder_traversal(sp.sympify(y)):
-            n += 1
-            if n >= cap:
-                return n
-    return n
+    return tree_size(x, cap)
 
 
 def _L(x):
