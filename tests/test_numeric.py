@@ -390,3 +390,21 @@ def test_fermi_sea_bilayer_coupled_beyond_the_gap(t, EF):
 
     want = block(EF + t) + block(EF - t)
     assert abs(r.intrinsic - want) < 1e-8 * abs(want)
+
+
+@pytest.mark.parametrize("delta", [1e-6, 1e-9])
+def test_shell_finds_the_two_circles_just_past_a_band_extremum(delta):
+    # upper band (k^2 - 1)^2 + 1 has its minimum 1 on the ring k = 1; at E = 1 + delta the two
+    # circles k^2 = 1 -+ sqrt(delta) lie inside one cell of the radial scan grid (ratio 1.06), where
+    # no sign change shows them (fuzz seeds 1024, 1137, 1165 lay 2e-6 .. 3e-4 from an extremum)
+    k2 = k_x**2 + k_y**2
+    m = Model(sp.ImmutableMatrix((k2 - 1) ** 2 * s0 + sz), (k_x, k_y), fermi_level=cv.E_F)
+    cm = numeric.compile_model(m, {"hbar": 1.0, "e": 1.0, "u_0": 0.1, "epsilon_F": 1 + delta})
+    sh = numeric.fermi_shell(cm, 1 + delta, 16)
+    radii = np.sort(np.sqrt([1 - math.sqrt(delta), 1 + math.sqrt(delta)]))
+    upper = sh.band == 1  # (the lower band (k^2 - 1)^2 - 1 has its one circle at k^2 = 1 + sqrt(2 + delta))
+    assert upper.sum() == 32 and np.allclose(sh.r[~upper], math.sqrt(1 + math.sqrt(2 + delta)), rtol=1e-13)
+    # a root this close to a double root is conditioned like eps/sqrt(delta) (1e-12 relative at 1e-9)
+    assert np.allclose(np.sort(sh.r[upper]), np.repeat(radii, 16), rtol=1e-11, atol=0)
+    # and nothing is added where the extremum stays on its side of E (E just below the band minimum)
+    assert set(numeric.fermi_shell(cm, 1 - delta, 16).band) == {0}

@@ -90,6 +90,8 @@ def shell_roots(cm, theta, E, bands=None):
         hi.append(R[jr + 1])
         flo.append(f[it, jr])
         bd.append(np.full(it.size, c))
+        for part, arr in zip((ti, lo, hi, flo, bd), _hidden_pairs(cm, theta, R, f, c, E)):
+            part.append(arr)
     ti, lo, hi, flo, bd = map(np.concatenate, (ti, lo, hi, flo, bd))
     if ti.size == 0:
         return ti, lo, bd
@@ -115,6 +117,53 @@ def shell_roots(cm, theta, E, bands=None):
         if done.all():
             break
     return ti, x, bd
+
+
+def _hidden_pairs(cm, theta, R, f, c, E, n_iter=90):
+    """Brackets of the two roots that a band extremum within one grid cell of ``E`` hides from the
+    sign-change scan (E_F just past a band edge or a Mexican-hat rim: fuzz seeds 1024, 1137, 1165 lie
+    2e-6 to 3e-4 from an extremum, and their two Fermi circles fall between two grid radii).
+
+    A discrete local extremum of ``e^c - E`` on a ray whose three grid values share their sign is
+    refined by golden-section search on the neighbouring cells; where the refined extremum has the
+    other sign, the cell pair splits at it into two sign-change brackets.  Returns the
+    ``(theta_index, lo, hi, f(lo), band)`` arrays of the new brackets (empty when none)."""
+    mid = f[:, 1:-1]
+    s = np.sign(mid)
+    toward = (s * (f[:, :-2] - mid) > 0) & (s * (f[:, 2:] - mid) >= 0)  # |f| has a local minimum
+    same = (np.sign(f[:, :-2]) == s) & (np.sign(f[:, 2:]) == s) & (s != 0)
+    it, j = np.nonzero(toward & same)
+    empty = (np.zeros(0, int), np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0, int))
+    if it.size == 0:
+        return empty
+    sg = s[it, j]
+    cth, sth = np.cos(theta[it]), np.sin(theta[it])
+    a, b = R[j].copy(), R[j + 2].copy()
+
+    def g(x):  # sign-folded distance from E: its minimum below 0 means two hidden roots
+        return sg * (cm.eigvalsh(x * cth, x * sth)[:, c] - E)
+
+    gr = 0.5 * (np.sqrt(5.0) - 1.0)
+    x1, x2 = b - gr * (b - a), a + gr * (b - a)
+    g1, g2 = g(x1), g(x2)
+    for _ in range(n_iter):
+        left = g1 < g2
+        b = np.where(left, x2, b)
+        a = np.where(left, a, x1)
+        x2n = np.where(left, x1, a + gr * (b - a))
+        x1n = np.where(left, b - gr * (b - a), x2)
+        gn = g(np.where(left, x1n, x2n))
+        g1, g2 = np.where(left, gn, g2), np.where(left, g1, gn)
+        x1, x2 = x1n, x2n
+    xm = np.where(g1 < g2, x1, x2)
+    gm = np.minimum(g1, g2)
+    hit = gm < 0
+    if not hit.any():
+        return empty
+    it, j, sg, xm, gm = it[hit], j[hit], sg[hit], xm[hit], gm[hit]
+    fl = f[it, j]
+    return (np.concatenate([it, it]), np.concatenate([R[j], xm]), np.concatenate([xm, R[j + 2]]),
+            np.concatenate([fl, sg * gm]), np.full(2 * it.size, c))
 
 
 def fermi_shell(cm, E, n_points=400):
