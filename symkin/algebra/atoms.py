@@ -3,8 +3,9 @@ shell parametrisation (a mixin of :class:`symkin.fermi.RingSet`).
 
 Why: written out in the radii, the 2 x 2 collision matrix of the two circles of bhz_like with
 D > B has entries of 1019/1455 terms, and its elimination passes 500 000 terms.  With the
-Fermi velocities :math:`s_i = \hbar v_{F,i}`, the masses :math:`m_i = d_z(k_{F,i})` (and a
-non-monomial in-plane :math:`g_i = |g(k_{F,i})|`) as atoms the entries have 34/15 terms, and with the
+Fermi velocities :math:`s_i = \hbar v_{F,i}`, the masses :math:`m_i = d_z(k_{F,i})` and the
+in-plane :math:`g_i = g(k_{F,i})` as atoms (reduced modulo :math:`g_i^2 = \Lambda_i^2 - m_i^2`: a
+:math:`1/\Lambda_i` stays a monomial) the entries have 34/15 terms, and with the
 inverse collision matrix :math:`\tau = \Gamma^{-1}` named, every solution of the Boltzmann
 equations is linear in the :math:`\tau_{ij}` -- the way a theorist writes coupled transport times:
 
