@@ -65,7 +65,7 @@ class CircleAtoms:
 
     def require_closed_form(self):
         """Refuse, at once, more Fermi circles in atoms than :data:`symkin.algebra.poly.MAX_ATOMIC_CIRCLES`
-        (measured: three circles finish in 4-54 s; four are untested)."""
+        (measured: three circles finish in 4-41 s; four are untested)."""
         from . import poly
         n = sum(c for _, c in self.regime.circles)
         if self.atomic() and n > poly.MAX_ATOMIC_CIRCLES:

@@ -35,7 +35,7 @@ MAX_GENERATORS = int(os.environ.get("SYMKIN_MAX_GENERATORS", 64))
 #: at most this many rings (Fermi circles and band extrema, each with 4 ring symbols) per model
 MAX_RINGS = int(os.environ.get("SYMKIN_MAX_RINGS", 8))
 #: at most this many Fermi circles in the per-circle atoms of a model without shell parametrisation
-#: (symkin.algebra.atoms; fuzz: all 22 three-circle examples of 200 finish in 4-54 s on 2 cores;
+#: (symkin.algebra.atoms; fuzz: all 22 three-circle examples of 200 finish in 4-41 s on 2 cores;
 #: four circles, which the fuzz generator never makes, are untested)
 MAX_ATOMIC_CIRCLES = int(os.environ.get("SYMKIN_MAX_ATOMIC_CIRCLES", 3))
 #: total degree of H in the momenta
