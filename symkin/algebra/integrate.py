@@ -20,6 +20,7 @@ import warnings
 
 import sympy as sp
 
+from ..errors import UnsupportedModelError
 from ..internal import internal, internal_symbols
 from .bounds import check_integrand, check_size
 from .poly import fcancel, ffactor, flaurent
@@ -137,6 +138,14 @@ def radial_integral(f, kvar, lower, upper, d_squared=None, Lam=None):
         f = f.xreplace({Lam: sp.sqrt(d_squared)})
     check_size([f, lower, upper], "the Fermi-sea integral")
     res = sp.integrate(f, (kvar, lower, upper))
+    special = sorted({type(a).__name__ for a in res.atoms(sp.hyper, sp.meijerg, sp.elliptic_e, sp.elliptic_f,
+                                                         sp.elliptic_k, sp.elliptic_pi, sp.appellf1)})
+    if special:
+        # the cubic Rashba ferromagnet's intrinsic spin-Hall term: SymPy returns 2F1 functions that grow
+        # to 243 000 nodes when reduced (and gave nan/zoo before): refused, not typeset or evaluated
+        raise UnsupportedModelError(
+            f"the Fermi-sea integral has no elementary closed form here (SymPy returns {', '.join(special)}); "
+            "evaluate this observable with symkin.numeric or symkin.kubo")
     if res.has(sp.Integral):
         warnings.warn(f"Fermi-sea integral left unevaluated: {res}", RuntimeWarning, stacklevel=2)
     return res
