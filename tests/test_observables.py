@@ -147,3 +147,15 @@ def test_spin_hall_of_a_four_band_model_is_one_shape_error():
     from symkin.models import massive_dirac
     with pytest.raises(errors.ShapeError, match="2x2 model"):
         spin_hall(direct_sum(massive_dirac(), massive_dirac()))
+
+
+def test_non_elementary_fermi_sea_refused_by_name():
+    """The intrinsic spin-Hall term of the cubic Rashba ferromagnet: SymPy's Fermi-sea integral is a
+    2F1 expression (243 000 nodes once reduced; it used to come out nan/zoo) -- one
+    UnsupportedModelError naming it, never a number; the Hall conductivity of the same model keeps
+    its elementary closed form."""
+    from symkin.models import cubic_rashba_ferromagnet
+    m = cubic_rashba_ferromagnet()
+    with pytest.raises(errors.UnsupportedModelError, match="no elementary closed form.*hyper"):
+        spin_hall(m)
+    assert not anomalous_hall(m).intrinsic.has(sp.hyper)
