@@ -3,7 +3,6 @@
 Implements Burgos Atencia, Niu, Culcer, *Semiclassical response of disordered conductors*,
 Phys. Rev. Research 4, 013001 (2022), as a SymPy engine.  Conventions: :mod:`symkin.conventions`.
 """
-from . import kubo, numeric, units
 from .fermi import fermi_circles
 from .regimes import regime_at, regimes, sample_point
 from .model import Model, WhiteNoise
@@ -16,3 +15,20 @@ __all__ = ["Model", "WhiteNoise", "Result", "anomalous_hall", "drude_conductivit
            "spin_density", "spin_hall", "spin_orbit_torque", "regimes", "regime_at", "sample_point",
            "fermi_circles", "numeric", "kubo", "thermal", "nernst", "chemical_potential", "units"]
 __version__ = "0.1.0"
+
+# the numeric back-ends and the units (SciPy) load on first use: ``symkin.numeric``, ``from symkin
+# import kubo`` (import symkin 0.44 -> 0.3 s; a derivation needs neither)
+_LAZY = ("kubo", "numeric", "units")
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+        mod = importlib.import_module(f".{name}", __name__)
+        globals()[name] = mod
+        return mod
+    raise AttributeError(f"module 'symkin' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
