@@ -159,3 +159,27 @@ def test_simplify_is_skipped_above_its_limit_and_only_cosmetic(monkeypatch):
     raw = born_product(model)  # recomputed (born_product is not cached), now without simplify
     rng = random.Random(8)
     assert close_at(raw, full, [{**p, phi: rng.uniform(0, 6.3)} for p in points(3)])
+
+
+@pytest.mark.parametrize("Q", ["a**2 + b", "(a**2 + b)/(1 + a**2)"])
+def test_relation_reduction_is_linear_and_exact(Q):
+    """fcancel modulo L^2 = Q (the monic relation goes through FLINT's multivariate division, the
+    other through the even/odd fold): the result is linear in L with an L-free denominator and equals
+    the input at random points with L = sqrt(Q) (seeded)."""
+    from symkin.algebra.poly import fcancel
+    L, a, b = sp.symbols("L a b", positive=True)
+    Q = sp.sympify(Q, locals={"a": a, "b": b})
+    rng = random.Random(7)
+    for _ in range(6):
+        def poly():
+            return sum(rng.randint(-3, 3) * L**i * a**j * b**m
+                       for i in range(5) for j in range(3) for m in range(2) if rng.random() < 0.3)
+        expr = poly() / (poly() + 7 + L)
+        out = fcancel(expr, [(L, Q)])
+        num, den = sp.fraction(sp.together(out))
+        assert not den.has(L) and sp.degree(sp.expand(num), L) <= 1
+        for _ in range(3):
+            pt = {a: sp.Rational(rng.randint(1, 9), 4), b: sp.Rational(rng.randint(1, 9), 5)}
+            lv = sp.sqrt(Q.subs(pt))
+            x, y = (sp.N(e.subs(pt).subs(L, lv), 30) for e in (expr, out))
+            assert abs(x - y) <= 1e-20 * max(1, abs(x))

@@ -389,6 +389,8 @@ def _impose(conv, n, d, L, Q):
     with its conjugate."""
     iL = conv.gens.index(L)
     qn, qd = conv.to_frac(Q)
+    if qd == conv.one and not any(e[:iL + 1] != (0,) * (iL + 1) for e in qn.monoms()):
+        return _impose_monic(conv, n, d, iL, qn)
 
     def split(p):
         out = {}
@@ -424,6 +426,33 @@ def _impose(conv, n, d, L, Q):
     if den.is_zero():
         raise ZeroDivisionError(f"denominator vanishes modulo {L}**2 = {Q}")
     return (n0 * d0 * qd - n1 * d1 * qn) + (n1 * d0 - n0 * d1) * qd * Lp, den
+
+
+def _impose_monic(conv, n, d, iL, qn):
+    r""":func:`_impose` for a polynomial relation :math:`L^2 = Q` with Q free of L and of every generator
+    before it (lex order: :math:`L^2` leads :math:`L^2 - Q`): the remainders of FLINT's multivariate
+    division are the representatives linear in L (the same as the even/odd fold, in C: the fold's
+    dictionary work took 5 of 38 s for three Fermi circles)."""
+    rel = conv.ctx.gens()[iL] ** 2 - qn
+    name = conv.ctx.names()[iL]
+    Lp = conv.ctx.gens()[iL]
+
+    def parts(p):
+        if all(e[iL] < 2 for e in p.monoms()):
+            r = p
+        else:
+            r = divmod(p, rel)[1]
+        p0 = r.subs({name: 0})
+        return p0, (r - p0) / Lp if r != p0 else conv.ctx.from_dict({})
+
+    n0, n1 = parts(n)
+    d0, d1 = parts(d)
+    if d1.is_zero():
+        return n0 + n1 * Lp, d0
+    den = d0 * d0 - d1 * d1 * qn
+    if den.is_zero():
+        raise ZeroDivisionError(f"denominator vanishes modulo {conv.gens[iL]}**2 = {conv.to_expr(qn)}")
+    return (n0 * d0 - n1 * d1 * qn) + (n1 * d0 - n0 * d1) * Lp, den
 
 
 def solve_linear(A, b, canon=fcancel):
