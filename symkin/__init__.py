@@ -17,7 +17,7 @@ __all__ = ["Model", "WhiteNoise", "Result", "anomalous_hall", "drude_conductivit
 __version__ = "0.1.0"
 
 # the numeric back-ends and the units (SciPy) load on first use: ``symkin.numeric``, ``from symkin
-# import kubo`` (import symkin 0.44 -> 0.3 s; a derivation needs neither)
+# import kubo`` (import symkin 0.45 -> 0.36 s; a derivation needs neither)
 _LAZY = ("kubo", "numeric", "units")
 
 

@@ -39,6 +39,7 @@ class Atom:
     value: float
     fermi: str
     scale: object = 1
+    kind: str = ""  # 'v', 'm', 'g', 'Gamma', 'tau': what the atom is (results are collected in the 'tau')
 
 
 class CircleAtoms:
@@ -83,7 +84,7 @@ class CircleAtoms:
         """(ring, band) of the Fermi circles in the order of their variables: by band, then radius."""
         return sorted(self.fermi_rings(), key=lambda rb: (rb[1], rb[0].numeric[rb[0].r]))
 
-    def atom(self, name, expr, value, ring=None, scale=1, **assumptions):
+    def atom(self, name, expr, value, ring=None, scale=1, kind=None, **assumptions):
         """A new atom: engine-owned symbol ``name`` standing for ``expr`` (ring symbols and earlier
         atoms), with its numeric ``value`` at the sample point.  With ``ring`` (a Fermi circle) it is
         written ``scale * name_{F,i}`` in results, i the circle's number; else ``name``."""
@@ -93,7 +94,7 @@ class CircleAtoms:
         if ring is not None:
             i = [R.index for R, _ in self.fermi_circles()].index(ring.index)
             fermi = f"{name}_{{F,{i + 1}}}"
-        self.atoms[sym] = Atom(expr, value, fermi, scale)
+        self.atoms[sym] = Atom(expr, value, fermi, scale, kind or name)
         return sym
 
     def inverse_collision(self, A):
@@ -113,7 +114,8 @@ class CircleAtoms:
             for i in range(n):
                 for j in range(n):
                     if A[i, j] != 0:
-                        G[i, j] = self.atom(f"Gamma{sfx}_{{{i + 1}{j + 1}}}", A[i, j], self._num_rate(A[i, j]))
+                        G[i, j] = self.atom(f"Gamma{sfx}_{{{i + 1}{j + 1}}}", A[i, j], self._num_rate(A[i, j]),
+                                            kind="Gamma")
             if G.det() == 0:
                 raise DegeneracyError("the collision matrix of the Fermi circles is singular")
             inv = G.adjugate() / G.det()
@@ -122,7 +124,7 @@ class CircleAtoms:
                 for j in range(n):
                     x = fcancel(inv[i, j])
                     if x != 0:
-                        T[i, j] = self.atom(f"tau{sfx}_{{{i + 1}{j + 1}}}", x, self._num_rate(x))
+                        T[i, j] = self.atom(f"tau{sfx}_{{{i + 1}{j + 1}}}", x, self._num_rate(x), kind="tau")
             inverses[key] = T
         return inverses[key]
 
@@ -252,7 +254,7 @@ class CircleAtoms:
         if any(R.index not in fermi and used & {R.r, R.Lam, R.t, R.c} for R in self.rings):
             return self.reduce(expr, final)
         e, rels = self._canon_prepare(expr)
-        taus = [a for a in self.atoms if a.name.startswith("tau") and e.has(a)]
+        taus = [a for a, d in self.atoms.items() if d.kind == "tau" and e.has(a)]
         if taus:  # several circles: collected in the coupled transport times, each coefficient on its own
             # (in FLINT: SymPy's Poly of the whole numerator took 35 of 100 s for three circles)
             return sp.Add(*[sp.Mul(*[t**p for t, p in zip(taus, mon)]).xreplace(rep)

@@ -384,75 +384,56 @@ def _normalise(conv, n, d, rels):
 
 def _impose(conv, n, d, L, Q):
     r"""Reduce n/d modulo :math:`L^2 = Q` (Q = qn/qd free of L): both become linear in L, the
-    denominator L-free.  Even powers :math:`L^{2j}` become :math:`qn^j qd^{J-j}` (the common
-    :math:`qd^J` of numerator and denominator cancels); then :math:`(d_0 + d_1L)` is rationalised
-    with its conjugate."""
+    denominator L-free; then :math:`(d_0 + d_1L)` is rationalised with its conjugate.
+
+    A polynomial Q free of every generator before L (lex order: :math:`L^2` leads :math:`L^2 - Q`):
+    the linear representatives are the remainders of FLINT's multivariate division (in C; the
+    dictionary fold below took 5 of 38 s for three Fermi circles).  Otherwise even powers
+    :math:`L^{2j}` become :math:`qn^j qd^{J-j}` (the common :math:`qd^J` of numerator and denominator
+    cancels)."""
     iL = conv.gens.index(L)
-    qn, qd = conv.to_frac(Q)
-    if qd == conv.one and not any(e[:iL + 1] != (0,) * (iL + 1) for e in qn.monoms()):
-        return _impose_monic(conv, n, d, iL, qn)
-
-    def split(p):
-        out = {}
-        for e, c in p.to_dict().items():
-            out.setdefault(e[iL], {})[e[:iL] + (0,) + e[iL + 1:]] = c
-        return {kk: conv.ctx.from_dict(v) for kk, v in out.items()}
-
-    sn, sd = split(n), split(d)
-    if max(sn, default=0) < 2 and max(sd, default=0) == 0:
-        return n, d
-    J = max(kk // 2 for kk in list(sn) + list(sd))
-    qnp, qdp = [conv.one], [conv.one]
-    for _ in range(J):
-        qnp.append(qnp[-1] * qn)
-        qdp.append(qdp[-1] * qd)
-
-    def fold(parts):
-        ev, od = conv.ctx.from_dict({}), conv.ctx.from_dict({})
-        for kk, c in parts.items():
-            term = c * qnp[kk // 2] * qdp[J - kk // 2]
-            if kk % 2:
-                od += term
-            else:
-                ev += term
-        return ev, od
-
-    n0, n1 = fold(sn)
-    d0, d1 = fold(sd)
     Lp = conv.index[L]
+    qn, qd = conv.to_frac(Q)
+    if qd == conv.one and all(e[:iL + 1] == (0,) * (iL + 1) for e in qn.monoms()):
+        rel, name = Lp**2 - qn, conv.ctx.names()[iL]
+
+        def parts(p):
+            r = p if all(e[iL] < 2 for e in p.monoms()) else divmod(p, rel)[1]
+            p0 = r.subs({name: 0})
+            return p0, ((r - p0) / Lp if r != p0 else conv.ctx.from_dict({}))
+        (n0, n1), (d0, d1) = parts(n), parts(d)
+    else:
+        def split(p):
+            out = {}
+            for e, c in p.to_dict().items():
+                out.setdefault(e[iL], {})[e[:iL] + (0,) + e[iL + 1:]] = c
+            return {kk: conv.ctx.from_dict(v) for kk, v in out.items()}
+
+        sn, sd = split(n), split(d)
+        if max(sn, default=0) < 2 and max(sd, default=0) == 0:
+            return n, d
+        J = max(kk // 2 for kk in list(sn) + list(sd))
+        qnp, qdp = [conv.one], [conv.one]
+        for _ in range(J):
+            qnp.append(qnp[-1] * qn)
+            qdp.append(qdp[-1] * qd)
+
+        def fold(parts):
+            ev, od = conv.ctx.from_dict({}), conv.ctx.from_dict({})
+            for kk, c in parts.items():
+                term = c * qnp[kk // 2] * qdp[J - kk // 2]
+                if kk % 2:
+                    od += term
+                else:
+                    ev += term
+            return ev, od
+        (n0, n1), (d0, d1) = fold(sn), fold(sd)
     if d1.is_zero():
         return n0 + n1 * Lp, d0
     den = d0 * d0 * qd - d1 * d1 * qn
     if den.is_zero():
         raise ZeroDivisionError(f"denominator vanishes modulo {L}**2 = {Q}")
     return (n0 * d0 * qd - n1 * d1 * qn) + (n1 * d0 - n0 * d1) * qd * Lp, den
-
-
-def _impose_monic(conv, n, d, iL, qn):
-    r""":func:`_impose` for a polynomial relation :math:`L^2 = Q` with Q free of L and of every generator
-    before it (lex order: :math:`L^2` leads :math:`L^2 - Q`): the remainders of FLINT's multivariate
-    division are the representatives linear in L (the same as the even/odd fold, in C: the fold's
-    dictionary work took 5 of 38 s for three Fermi circles)."""
-    rel = conv.ctx.gens()[iL] ** 2 - qn
-    name = conv.ctx.names()[iL]
-    Lp = conv.ctx.gens()[iL]
-
-    def parts(p):
-        if all(e[iL] < 2 for e in p.monoms()):
-            r = p
-        else:
-            r = divmod(p, rel)[1]
-        p0 = r.subs({name: 0})
-        return p0, (r - p0) / Lp if r != p0 else conv.ctx.from_dict({})
-
-    n0, n1 = parts(n)
-    d0, d1 = parts(d)
-    if d1.is_zero():
-        return n0 + n1 * Lp, d0
-    den = d0 * d0 - d1 * d1 * qn
-    if den.is_zero():
-        raise ZeroDivisionError(f"denominator vanishes modulo {conv.gens[iL]}**2 = {conv.to_expr(qn)}")
-    return (n0 * d0 - n1 * d1 * qn) + (n1 * d0 - n0 * d1) * Lp, den
 
 
 def solve_linear(A, b, canon=fcancel):
